@@ -1,0 +1,74 @@
+# hybridops.ecs_anywhere — developer entry points.
+# `make test` runs every gate; `make venv` is what everything else builds on.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# ansible-core 2.20+ needs Python >= 3.12; pyenv on our machines has 3.13.
+PYTHON ?= $(firstword $(wildcard /root/.pyenv/versions/3.13*/bin/python3.13) $(shell command -v python3.13 2>/dev/null) $(shell command -v python3.12 2>/dev/null))
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed
+BUILD := $(CURDIR)/build
+# The repository root is the collection; ansible finds it through this symlink tree.
+COLLECTIONS := $(BUILD)/collections
+COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/hybridops/ecs_anywhere
+FAKE_AWS_HOST ?= 127.0.0.1
+FAKE_AWS_PORT ?= 5055
+PYTEST_ARGS ?=
+
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export PATH := $(BIN):$(PATH)
+
+.PHONY: help venv collection-link fake-aws test sanity lint yamllint ansible-lint units integration changelog-lint build clean
+
+help:
+	@echo "make demo      - bring up the local test bed and run playbooks/onboard.yml against it"
+	@echo "make test      - set up .venv and run every gate (sanity, lint, unit, integration, changelog)"
+	@echo "make venv      - create .venv with the pinned tool chain"
+	@echo "make fake-aws  - serve the local AWS endpoint on $(FAKE_AWS_HOST):$(FAKE_AWS_PORT) (foreground)"
+	@echo "make build     - build the collection tarball into build/"
+
+venv: $(STAMP)
+
+$(STAMP): requirements/dev.in requirements/constraints.txt
+	@test -n "$(PYTHON)" || { echo "No Python 3.12+ found; set PYTHON=/path/to/python3.13" >&2; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.in -c requirements/constraints.txt
+	touch $@
+
+collection-link: $(COLLECTION_LINK)
+
+$(COLLECTION_LINK):
+	mkdir -p $(dir $@)
+	ln -sfn $(CURDIR) $@
+
+fake-aws: venv
+	$(BIN)/python tests/fake_aws/server.py --host $(FAKE_AWS_HOST) --port $(FAKE_AWS_PORT)
+
+test: venv collection-link
+	$(MAKE) --no-print-directory yamllint ansible-lint changelog-lint sanity units integration
+
+yamllint: venv
+	$(BIN)/yamllint -s .
+
+ansible-lint: venv collection-link
+	$(BIN)/ansible-lint --profile production
+
+changelog-lint: venv
+	$(BIN)/antsibull-changelog lint
+
+sanity: venv
+	$(BIN)/python tests/sanity/run.py
+
+units: venv collection-link
+	$(BIN)/python -m pytest tests/unit tests/fake_aws $(PYTEST_ARGS)
+
+integration: venv collection-link
+	$(BIN)/python -m pytest tests/integration $(PYTEST_ARGS)
+
+build: venv
+	mkdir -p $(BUILD)
+	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD) .
+
+clean:
+	rm -rf $(BUILD) .pytest_cache

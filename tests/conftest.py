@@ -1,0 +1,89 @@
+"""Fixtures shared by every test suite: the local AWS endpoint on a free port."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SERVER = REPO / "tests" / "fake_aws" / "server.py"
+# Importable as ansible_collections.hybridops.ecs_anywhere through the symlink tree `make` builds.
+sys.path.insert(0, str(REPO / "build" / "collections"))
+
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+def free_port(host="127.0.0.1"):
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+class FakeAws:
+    """A running local AWS endpoint (a subprocess) and how to reach it."""
+
+    def __init__(self, host="127.0.0.1", port=None):
+        self.host = host
+        self.port = port or free_port(host)
+        self.url = f"http://{host}:{self.port}"
+        self.region = FAKE_CREDENTIALS["AWS_DEFAULT_REGION"]
+        self.process = None
+
+    def start(self, timeout=30):
+        env = dict(os.environ, **FAKE_CREDENTIALS)
+        self.process = subprocess.Popen(
+            [sys.executable, str(SERVER), "--host", self.host, "--port", str(self.port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"fake AWS exited with {self.process.returncode}")
+            try:
+                urllib.request.urlopen(f"{self.url}/moto-api/", timeout=1)
+                return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"fake AWS did not answer on {self.url} within {timeout}s")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def client(self, service):
+        import boto3
+
+        return boto3.client(
+            service,
+            endpoint_url=self.url,
+            region_name=self.region,
+            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
+
+
+@pytest.fixture
+def fake_aws():
+    """A fresh local AWS endpoint for one test."""
+    endpoint = FakeAws().start()
+    try:
+        yield endpoint
+    finally:
+        endpoint.stop()
