@@ -1,0 +1,40 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hybridops.ecs_anywhere project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Error handling and client glue shared by every ECS module.
+
+Built on amazon.aws: its error handler turns botocore errors into one
+exception that names the action that failed; its retry decorator adds
+jittered backoff for throttling.
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+# Throttling is retried by AWSRetry already; ECS also answers a busy control plane this way.
+RETRY = AWSRetry.jittered_backoff(retries=10, catch_extra_error_codes=["ServerException"])
+
+
+class AnsibleECSError(AnsibleAWSError):
+    pass
+
+
+class ECSErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleECSError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code(["ClusterNotFoundException", "ServiceNotFoundException"])
+
+
+def ecs_client(module):
+    """An ECS client whose every call retries throttling with jittered backoff."""
+    return module.client("ecs", retry_decorator=RETRY)
+
+
+def chunks(items, size):
+    """Split a list for Describe* calls that take at most `size` names at a time."""
+    return [items[start:start + size] for start in range(0, len(items), size)]

@@ -1,0 +1,145 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hybridops.ecs_anywhere project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: ecs_cluster_info
+short_description: List Amazon ECS clusters with settings and counts of (external) instances
+version_added: 0.1.0
+description:
+  - Describes ECS clusters with their settings, configuration, capacity providers, tags and statistics.
+  - Counts the ECS Anywhere (external) container instances of each cluster apart from the EC2 ones.
+author:
+  - Hybridops Maintainers (@hybridops)
+options:
+  names:
+    description:
+      - Names or ARNs of the clusters to describe.
+      - When omitted, every cluster of the account and region is described.
+      - A name that matches no cluster is left out of RV(clusters) and listed in RV(missing).
+    type: list
+    elements: str
+    aliases: [clusters]
+  count_external_instances:
+    description:
+      - Count each cluster's external (C(mi-)) container instances, in RV(clusters[].externalContainerInstancesCount).
+      - Costs one list and one describe call per 100 instances of each cluster; turn off for very large clusters.
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+  - hybridops.ecs_anywhere.attributes.info
+"""
+
+EXAMPLES = r"""
+- name: Describe every cluster
+  hybridops.ecs_anywhere.ecs_cluster_info:
+  register: all_clusters
+
+- name: Describe one cluster and show how many external instances it has
+  hybridops.ecs_anywhere.ecs_cluster_info:
+    names: [edge]
+  register: edge
+
+- name: Show the count
+  ansible.builtin.debug:
+    msg: "{{ edge.clusters[0].externalContainerInstancesCount | default(0) }} external instances"
+"""
+
+RETURN = r"""
+clusters:
+  description:
+    - The clusters found, as ECS DescribeClusters returns them (AWS's keys), with settings, configuration,
+      statistics, attachments and tags included.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    clusterArn:
+      description: The cluster's ARN.
+      type: str
+      sample: arn:aws:ecs:us-east-1:123456789012:cluster/edge
+    clusterName:
+      description: The cluster's name.
+      type: str
+      sample: edge
+    status:
+      description: C(ACTIVE), C(PROVISIONING), C(DEPROVISIONING), C(FAILED) or C(INACTIVE).
+      type: str
+      sample: ACTIVE
+    registeredContainerInstancesCount:
+      description: Container instances registered to the cluster, EC2 and external together.
+      type: int
+      sample: 3
+    externalContainerInstancesCount:
+      description: Of those, how many are ECS Anywhere (external) instances. Present when O(count_external_instances=true).
+      type: int
+      sample: 3
+    runningTasksCount:
+      description: Tasks in the RUNNING state.
+      type: int
+      sample: 4
+    pendingTasksCount:
+      description: Tasks in the PENDING state.
+      type: int
+      sample: 0
+    activeServicesCount:
+      description: Services in the ACTIVE state.
+      type: int
+      sample: 1
+    settings:
+      description: Cluster settings such as C(containerInsights).
+      type: list
+      elements: dict
+      sample: [{"name": "containerInsights", "value": "enabled"}]
+    tags:
+      description: Tags as AWS lists them.
+      type: list
+      elements: dict
+      sample: [{"key": "team", "value": "edge"}]
+missing:
+  description: Names from O(names) that match no active or inactive cluster.
+  returned: always
+  type: list
+  elements: str
+  sample: [old-cluster]
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster import describe_clusters
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster import external_instance_count
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster import list_cluster_arns
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
+
+
+def gather(client, names, count_external):
+    wanted = names if names else list_cluster_arns(client)
+    clusters = describe_clusters(client, wanted)
+    if count_external:
+        for cluster in clusters:
+            cluster["externalContainerInstancesCount"] = external_instance_count(client, cluster["clusterArn"])
+    found = {cluster["clusterName"] for cluster in clusters} | {cluster["clusterArn"] for cluster in clusters}
+    missing = [name for name in (names or []) if name not in found]
+    return clusters, missing
+
+
+def main():
+    argument_spec = dict(
+        names=dict(type="list", elements="str", aliases=["clusters"]),
+        count_external_instances=dict(type="bool", default=True),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    try:
+        clusters, missing = gather(ecs_client(module), module.params["names"], module.params["count_external_instances"])
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+    module.exit_json(changed=False, clusters=clusters, missing=missing)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Run `ansible-test sanity` on a copy of the collection, offline-safe.
+
+ansible-test needs the collection at .../ansible_collections/<namespace>/<name>
+(a real directory, not a symlink), and it bootstraps each test's venv with a
+pip script downloaded from a host we cannot reach; we give it a stand-in that
+uses ensurepip, then pip installs from PyPI as usual.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+ROOT = REPO / "build" / "sanity" / "ansible_collections"
+COPY = ROOT / "hybridops" / "ecs_anywhere"
+
+GET_PIP_STAND_IN = '''\
+"""Stand-in for get-pip.py (written by tests/sanity/run.py): ensurepip, then pip install."""
+import subprocess
+import sys
+
+args = [arg for arg in sys.argv[1:] if arg not in ("--no-setuptools", "--no-wheel")]
+subprocess.check_call([sys.executable, "-m", "ensurepip", "--upgrade", "--default-pip"])
+subprocess.check_call([sys.executable, "-m", "pip", "install"] + args)
+'''
+
+
+def pip_version():
+    """The pip version ansible-test bootstraps into its venvs."""
+    from types import SimpleNamespace  # pylint: disable=import-outside-toplevel
+
+    from ansible_test._internal.python_requirements import get_venv_packages  # pylint: disable=import-outside-toplevel
+
+    return get_venv_packages(SimpleNamespace(version=f"{sys.version_info.major}.{sys.version_info.minor}"))["pip"]
+
+
+def install_get_pip_stand_in():
+    cache = Path("~/.ansible/test/cache").expanduser()
+    cache.mkdir(parents=True, exist_ok=True)
+    (cache / f"get_pip_{pip_version().replace('.', '_')}.py").write_text(GET_PIP_STAND_IN)
+
+
+def tracked_files():
+    """Files git knows (tracked, or new and not ignored): what a release would contain."""
+    out = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=REPO, check=True, capture_output=True, text=True,
+    ).stdout
+    return [name for name in out.split("\0") if name and (REPO / name).is_file()]
+
+
+def copy_collection():
+    if COPY.exists():
+        shutil.rmtree(COPY)
+    for name in tracked_files():
+        target = COPY / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, target)
+    # Dependencies resolve from the same ansible_collections tree, as ansible-test expects.
+    import ansible_collections.amazon.aws as amazon_aws  # pylint: disable=import-outside-toplevel
+
+    amazon = ROOT / "amazon"
+    amazon.mkdir(parents=True, exist_ok=True)
+    link = amazon / "aws"
+    if not link.exists():
+        link.symlink_to(Path(amazon_aws.__path__[0]))
+    # ansible-test lists files through git when the collection is a git work tree.
+    subprocess.run(["git", "init", "-q"], cwd=COPY, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=COPY, check=True)
+
+
+def main(argv):
+    install_get_pip_stand_in()
+    copy_collection()
+    command = [
+        str(Path(sys.executable).parent / "ansible-test"), "sanity", "--venv", "--requirements",
+        "--python", f"{sys.version_info.major}.{sys.version_info.minor}", "--color", "no",
+    ] + argv
+    env = dict(os.environ)
+    env.pop("ANSIBLE_COLLECTIONS_PATH", None)
+    return subprocess.call(command, cwd=COPY, env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
