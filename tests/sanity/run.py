@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-ROOT = REPO / "build" / "sanity" / "ansible_collections"
+# SANITY_NAME gives concurrent runs (several people, one checkout) a copy each.
+ROOT = REPO / "build" / "sanity" / os.environ.get("SANITY_NAME", "main") / "ansible_collections"
 COPY = ROOT / "hybridops" / "ecs_anywhere"
 
 GET_PIP_STAND_IN = '''\
@@ -52,8 +53,16 @@ def tracked_files():
 
 
 def copy_collection():
+    # Keep ansible-test's own cache (tests/output) between runs; it holds the delegation venv.
+    keep = COPY / "tests" / "output"
     if COPY.exists():
-        shutil.rmtree(COPY)
+        for path in [child for child in COPY.iterdir() if child.name != "tests"] + list((COPY / "tests").glob("*")):
+            if path == keep:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
     for name in tracked_files():
         target = COPY / name
         target.parent.mkdir(parents=True, exist_ok=True)

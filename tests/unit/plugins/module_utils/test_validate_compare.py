@@ -44,7 +44,10 @@ def test_coerce(given, expected):
     [
         (task(cpu="a lot"), REGISTER, ["containerDefinitions[0].cpu: expected an integer, got 'a lot'"]),
         (
-            {"family": "web", "containerDefinitions": [{"name": "a", "image": "b"}, {"name": "c", "image": "d", "portMappings": [{"containerPort": "http"}]}]},
+            {
+                "family": "web",
+                "containerDefinitions": [{"name": "a", "image": "b"}, {"name": "c", "image": "d", "portMappings": [{"containerPort": "http"}]}],
+            },
             REGISTER,
             ["containerDefinitions[1].portMappings[0].containerPort: expected an integer, got 'http'"],
         ),
