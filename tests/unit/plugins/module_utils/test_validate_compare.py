@@ -46,7 +46,10 @@ def test_coerce(given, expected):
         (
             {
                 "family": "web",
-                "containerDefinitions": [{"name": "a", "image": "b"}, {"name": "c", "image": "d", "portMappings": [{"containerPort": "http"}]}],
+                "containerDefinitions": [
+                    {"name": "a", "image": "b"},
+                    {"name": "c", "image": "d", "portMappings": [{"containerPort": "http"}]},
+                ],
             },
             REGISTER,
             ["containerDefinitions[1].portMappings[0].containerPort: expected an integer, got 'http'"],
