@@ -57,7 +57,7 @@ def test_coerce(given, expected):
         ({"containerDefinitions": []}, REGISTER, ["family: is required"]),
         (task(bogus=1), REGISTER, ["containerDefinitions[0].bogus: unknown field, expected one of"]),
         (dict(task(), networkMode="wormhole"), REGISTER, ["networkMode: expected one of bridge, host, awsvpc, none, got 'wormhole'"]),
-        ({"serviceName": "s", "launchType": "external"}, CREATE_SERVICE, ["launchType: expected one of EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES, got 'external'"]),
+        ({"serviceName": "s", "launchType": "external"}, CREATE_SERVICE, ["launchType: expected one of EC2, FARGATE, EXTERNAL"]),
     ],
 )
 def test_validate_names_the_path(request_, shape, expected):
