@@ -1,0 +1,122 @@
+"""Helpers for the test bed tests: running commands, the controller's state,
+and a handle on a running test bed (vars, SSH, Ansible, AWS clients)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+OUT = Path(os.environ.get("TESTBED_OUT", REPO / "build" / "testbed"))
+STATE_DIR = Path(os.environ.get("TESTBED_STATE", "/var/lib/hybridops-testbed"))
+BIN = Path(sys.executable).parent
+HOSTS = 3
+UP_BUDGET_SECONDS = 60
+
+
+def run(cmd, check=True, **kwargs):
+    kwargs.setdefault("capture_output", True)
+    kwargs.setdefault("text", True)
+    result = subprocess.run(cmd, check=False, **kwargs)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{cmd} exited {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}")
+    return result
+
+
+def machine_state():
+    """What `down` must give back: mounts, links, addresses, firewall, machines,
+    test bed processes, the inotify limit, the state directory."""
+
+    def cmd(*argv):
+        try:
+            result = run(list(argv), check=False)
+        except FileNotFoundError:
+            return "(absent)"
+        return f"rc={result.returncode}\n{result.stdout}{result.stderr}"
+
+    mounts = sorted(
+        " ".join(line.split()[4:5] + line.split(" - ")[1].split()[:2]) for line in Path("/proc/self/mountinfo").read_text().splitlines()
+    )
+    iptables = "\n".join(
+        line.split(" [")[0] if line.startswith(":") else line
+        for line in cmd("iptables-save").splitlines()
+        if not line.startswith("#")
+    )
+    return {
+        "mounts": mounts,
+        "links": sorted(line.split(":")[1].split("@")[0].strip() for line in cmd("ip", "-o", "link", "show").splitlines()[1:] if ":" in line),
+        "addresses": cmd("ip", "-o", "addr", "show"),
+        "routes": cmd("ip", "route", "show"),
+        "iptables": iptables,
+        "machinectl": cmd("machinectl", "list", "--no-legend"),
+        "processes": testbed_processes(),
+        "inotify": Path("/proc/sys/fs/inotify/max_user_instances").read_text().strip(),
+        "state_dir": STATE_DIR.exists(),
+    }
+
+
+def testbed_processes():
+    """Processes the test bed starts: nspawn, anything inside a host (its
+    root is not ours), the mirror, the fake AWS on the bridge, gpg-agent for
+    the test keyring."""
+    markers = ("systemd-nspawn", str(STATE_DIR), str(OUT), "--host 10.213.7.1", "hoecs")
+    own_root = os.readlink("/proc/self/root")
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+            root = os.readlink(proc / "root")
+        except OSError:
+            continue
+        if root != own_root or any(marker in cmdline for marker in markers):
+            found.append(f"{proc.name} root={root} {cmdline}")
+    return sorted(found)
+
+
+class Testbed:
+    def __init__(self, up_seconds):
+        self.up_seconds = up_seconds
+        self.vars = yaml.safe_load((OUT / "testbed_vars.yml").read_text())
+        self.inventory = OUT / "inventory.ini"
+        self.ssh_config = OUT / "ssh_config"
+        self.hosts = [host["name"] for host in self.vars["testbed_hosts"]]
+
+    def ssh(self, host, command, check=True, **kwargs):
+        return run(["ssh", "-F", str(self.ssh_config), host, command], check=check, **kwargs)
+
+    def ansible_env(self, tmp_path):
+        env = dict(os.environ)
+        env.update(
+            ANSIBLE_HOST_KEY_CHECKING="False",
+            ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
+            ANSIBLE_NOCOLOR="1",
+            ANSIBLE_FORCE_COLOR="0",
+            ANSIBLE_RETRY_FILES_ENABLED="False",
+        )
+        return env
+
+    def ansible(self, tmp_path, *args, check=True):
+        return run([str(BIN / "ansible"), "-i", str(self.inventory), *args], check=check, env=self.ansible_env(tmp_path))
+
+    def playbook(self, tmp_path, playbook, *args, check=True):
+        return run(
+            [str(BIN / "ansible-playbook"), "-i", str(self.inventory), "-e", f"@{OUT / 'testbed_vars.yml'}", str(playbook), *args],
+            check=check,
+            env=self.ansible_env(tmp_path),
+        )
+
+    def client(self, service):
+        import boto3
+
+        return boto3.client(
+            service,
+            endpoint_url=self.vars["testbed_aws_endpoint_url"],
+            region_name=self.vars["testbed_region"],
+            aws_access_key_id=self.vars["testbed_aws_access_key_id"],
+            aws_secret_access_key=self.vars["testbed_aws_secret_access_key"],
+        )

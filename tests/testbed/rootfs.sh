@@ -1,0 +1,54 @@
+#!/bin/bash
+# Build the cached Debian 12 rootfs the hosts boot from (once, ~100 s).
+# Rebuilt only when the package list or this script's setup steps change
+# (the stamp holds a hash of both), so `up` from a warm cache is fast.
+source "$(dirname "$0")/common.sh"
+
+SUITE=bookworm
+MIRROR="${TESTBED_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# systemd + dbus: real init for `ansible_service_mgr == systemd`;
+# python3(-apt): Ansible modules incl. apt/package_facts, since hosts have no
+# route to a Debian mirror to fetch python3-apt on demand;
+# gnupg/curl/ca-certificates: what the roles use to fetch and verify agents.
+PACKAGES=systemd,systemd-sysv,dbus,libpam-systemd,openssh-server,python3,python3-apt,gnupg,curl,ca-certificates,sudo,iproute2,procps,less
+
+STAMP="$ROOTFS/.hybridops-rootfs"
+want="$( { echo "$SUITE $PACKAGES"; sed -n '/^configure_rootfs()/,/^}/p' "$0"; } | sha256sum | cut -d' ' -f1)"
+
+configure_rootfs() {
+    local r="$1"
+    # Host keys are made per host at `up`; a shared key would make every host
+    # look the same to SSH.
+    rm -f "$r"/etc/ssh/ssh_host_*
+    # Empty machine-id: each host's systemd makes its own at first boot.
+    : >"$r/etc/machine-id"
+    # networkd configures host0 from the per-host 80-container-host0.network.
+    chroot "$r" systemctl enable systemd-networkd.service >/dev/null 2>&1
+    # No route to a Debian mirror: apt's timers would only hold the dpkg lock
+    # while Ansible wants it.
+    chroot "$r" systemctl mask apt-daily.timer apt-daily-upgrade.timer >/dev/null 2>&1
+    # Consoles are not used (Ansible comes in over SSH).
+    chroot "$r" systemctl mask console-getty.service getty@tty1.service >/dev/null 2>&1
+    mkdir -p "$r/root/.ssh" && chmod 700 "$r/root/.ssh"
+    rm -rf "$r"/var/cache/apt/archives/*.deb "$r"/var/lib/apt/lists/*_Packages
+}
+
+if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$want" ]]; then
+    log "rootfs cached at $ROOTFS"
+    exit 0
+fi
+
+command -v debootstrap >/dev/null || die "debootstrap missing: run make testbed-deps"
+mkdir -p "$CACHE_DIR"
+tmp="$CACHE_DIR/rootfs.new"
+rm -rf "$tmp"
+log "debootstrap $SUITE into $tmp (about 100 s)"
+start=$SECONDS
+debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$tmp" "$MIRROR" >"$CACHE_DIR/debootstrap.log" 2>&1 ||
+    die "debootstrap failed, see $CACHE_DIR/debootstrap.log"
+configure_rootfs "$tmp"
+echo "$want" >"$tmp/.hybridops-rootfs"
+# Swap in atomically so a half-built tree is never used.
+rm -rf "$ROOTFS"
+mv "$tmp" "$ROOTFS"
+log "rootfs built in $((SECONDS - start)) s"

@@ -1,0 +1,199 @@
+#!/bin/bash
+# Bring up N Debian 12 hosts (systemd-nspawn -b over overlayfs) on a private
+# bridge, plus the controller-side services they talk to: the signed package
+# mirror and the local AWS endpoint. Idempotent: what already runs is kept.
+#
+#   tests/testbed/up.sh [N]        (default 3)
+#
+# Writes $OUT/inventory.ini, $OUT/testbed_vars.yml, $OUT/ssh_config.
+source "$(dirname "$0")/common.sh"
+
+N="${1:-${N:-3}}"
+[[ "$N" =~ ^[0-9]+$ && "$N" -ge 1 && "$N" -le 200 ]] || die "N must be 1..200, got '$N'"
+[[ $EUID -eq 0 ]] || die "needs root (nspawn, mounts, bridge)"
+for cmd in systemd-nspawn debootstrap dpkg-deb gpg ip ssh ssh-keygen; do
+    command -v "$cmd" >/dev/null || die "$cmd missing: run make testbed-deps"
+done
+[[ -x "$PYTHON" ]] || die "$PYTHON missing: run make venv"
+
+start=$SECONDS
+mkdir -p "$STATE_DIR" "$OUT"
+chmod 700 "$STATE_DIR"
+
+"$TESTBED_DIR/rootfs.sh"
+
+# --- kernel knobs: each booted systemd takes inotify instances; the default
+# 128 runs out at ~19 hosts. The old value is kept so `down` restores it.
+inotify=/proc/sys/fs/inotify/max_user_instances
+if [[ ! -f "$STATE_DIR/sysctl.inotify" ]]; then
+    cat "$inotify" >"$STATE_DIR/sysctl.inotify"
+fi
+want_inotify=$((1024 + 64 * N))
+if (($(cat "$inotify") < want_inotify)); then
+    echo "$want_inotify" >"$inotify"
+fi
+
+# --- bridge with the controller address; hosts get no default route, so
+# nothing they send can leave this /24.
+if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
+    ip link add "$BRIDGE" type bridge
+    touch "$STATE_DIR/bridge.created"
+fi
+ip addr replace "$CTRL_IP/24" dev "$BRIDGE"
+ip link set "$BRIDGE" up
+
+# Docker's FORWARD policy DROP (with br_netfilter) would also drop traffic
+# between two ports of our bridge. Insert an ACCEPT only when such rules
+# exist, and remember it so `down` deletes exactly that rule.
+if command -v iptables >/dev/null && [[ ! -f "$STATE_DIR/iptables.rule" ]]; then
+    if iptables -S FORWARD 2>/dev/null | grep -qE '^-P FORWARD DROP|DOCKER'; then
+        iptables -I FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT
+        echo "FORWARD -i $BRIDGE -o $BRIDGE -j ACCEPT" >"$STATE_DIR/iptables.rule"
+    fi
+fi
+
+# --- SSH key for Ansible, kept in build/ so it survives down/up.
+mkdir -p "$OUT/ssh"
+chmod 700 "$OUT/ssh"
+[[ -f "$OUT/ssh/id_ed25519" ]] || ssh-keygen -q -t ed25519 -N '' -C hybridops-testbed -f "$OUT/ssh/id_ed25519"
+
+# --- signing keys, stand-in packages, mirror tree (rebuilt only on change).
+"$TESTBED_DIR/mirror.sh"
+
+# --- controller-side services on the bridge address, each with a pid file.
+alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+wait_http() { # url timeout
+    local deadline=$((SECONDS + $2))
+    until curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.2
+    done
+}
+
+if ! alive "$STATE_DIR/mirror.pid"; then
+    setsid "$PYTHON" -m http.server --bind "$CTRL_IP" --directory "$OUT/mirror" "$MIRROR_PORT" \
+        </dev/null >"$STATE_DIR/mirror.log" 2>&1 &
+    echo $! >"$STATE_DIR/mirror.pid"
+fi
+if ! alive "$STATE_DIR/fake_aws.pid"; then
+    # Same credentials as tests/conftest.py's FakeAws. The stand-in SSM agent
+    # pings every 5 minutes like the real one: Online for two pings' time.
+    AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION="$REGION" \
+        FAKE_AWS_PING_TIMEOUT="${FAKE_AWS_PING_TIMEOUT:-660}" \
+        setsid "$PYTHON" "$REPO/tests/fake_aws/server.py" --host "$CTRL_IP" --port "$AWS_PORT" \
+        </dev/null >"$STATE_DIR/fake_aws.log" 2>&1 &
+    echo $! >"$STATE_DIR/fake_aws.pid"
+fi
+
+# --- hosts
+host_running() { alive "$STATE_DIR/$1/nspawn.pid"; }
+
+prepare_host() { # index
+    local i=$1 name ip dir merged
+    name=$(host_name "$i")
+    ip=$(host_ip "$i")
+    dir="$STATE_DIR/$name"
+    merged="$dir/merged"
+    mkdir -p "$dir/upper" "$dir/work" "$merged"
+    if ! mountpoint -q "$merged"; then
+        mount -t overlay overlay -o "lowerdir=$ROOTFS,upperdir=$dir/upper,workdir=$dir/work" "$merged"
+    fi
+    echo "$name" >"$merged/etc/hostname"
+    printf '127.0.0.1 localhost\n127.0.1.1 %s\n%s %s\n::1 localhost ip6-localhost ip6-loopback\n' \
+        "$name" "$ip" "$name" >"$merged/etc/hosts"
+    # Overrides the vendor file of the same name (DHCP) with a static
+    # address and no gateway.
+    cat >"$merged/etc/systemd/network/80-container-host0.network" <<EOF
+[Match]
+Virtualization=container
+Name=host0
+
+[Network]
+Address=$ip/24
+LinkLocalAddressing=no
+IPv6AcceptRA=no
+EOF
+    install -d -m 700 "$merged/root/.ssh"
+    install -m 600 "$OUT/ssh/id_ed25519.pub" "$merged/root/.ssh/authorized_keys"
+    # Per-host SSH host key (the cached rootfs has none); ed25519 only, as
+    # RSA generation would cost a second per host.
+    if [[ ! -f "$merged/etc/ssh/ssh_host_ed25519_key" ]]; then
+        ssh-keygen -q -t ed25519 -N '' -C "root@$name" -f "$merged/etc/ssh/ssh_host_ed25519_key"
+    fi
+}
+
+start_host() { # index
+    local name dir
+    name=$(host_name "$1")
+    dir="$STATE_DIR/$name"
+    # --register=no/--keep-unit: no systemd-machined on the controller to
+    # register with. --console=read-only: boot messages go to console.log.
+    # shellcheck disable=SC2086
+    setsid systemd-nspawn --quiet --boot --directory="$dir/merged" --machine="$name" \
+        --register=no --keep-unit --link-journal=no --resolv-conf=off --timezone=off \
+        --network-bridge="$BRIDGE" --console=read-only ${TESTBED_NSPAWN_ARGS:-} \
+        </dev/null >"$dir/console.log" 2>&1 &
+    echo $! >"$dir/nspawn.pid"
+}
+
+# Hosts beyond N from an earlier, larger `up` are stopped: up is declarative.
+for dir in "$STATE_DIR/$MACHINE_PREFIX"-*; do
+    [[ -d "$dir" ]] || continue
+    idx=${dir##*-}
+    if ((idx > N)); then "$TESTBED_DIR/down.sh" --host "$idx"; fi
+done
+
+for ((i = 1; i <= N; i++)); do
+    name=$(host_name "$i")
+    if host_running "$name"; then continue; fi
+    prepare_host "$i"
+    start_host "$i"
+done
+
+# --- wait until every host answers SSH, and the endpoints answer.
+SSH_OPTS=(-i "$OUT/ssh/id_ed25519" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
+    -o LogLevel=ERROR -o BatchMode=yes -o ConnectTimeout=2)
+deadline=$((SECONDS + ${TESTBED_BOOT_TIMEOUT:-90}))
+for ((i = 1; i <= N; i++)); do
+    name=$(host_name "$i")
+    until ssh "${SSH_OPTS[@]}" "root@$(host_ip "$i")" true 2>/dev/null; do
+        host_running "$name" || die "$name exited during boot, see $STATE_DIR/$name/console.log"
+        ((SECONDS < deadline)) || die "$name not reachable over SSH, see $STATE_DIR/$name/console.log"
+        sleep 0.3
+    done
+done
+wait_http "http://$CTRL_IP:$MIRROR_PORT/" 20 || die "mirror not answering, see $STATE_DIR/mirror.log"
+wait_http "http://$CTRL_IP:$AWS_PORT/moto-api/" 60 || die "fake AWS not answering, see $STATE_DIR/fake_aws.log"
+
+# --- what Ansible and the tests read.
+{
+    echo "# Written by tests/testbed/up.sh; removed by down.sh."
+    echo "[testbed]"
+    for ((i = 1; i <= N; i++)); do
+        echo "$(host_name "$i") ansible_host=$(host_ip "$i")"
+    done
+    echo
+    echo "[testbed:vars]"
+    echo "ansible_user=root"
+    echo "ansible_ssh_private_key_file=$OUT/ssh/id_ed25519"
+    echo "ansible_ssh_common_args='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'"
+    echo "ansible_python_interpreter=/usr/bin/python3"
+} >"$OUT/inventory.ini"
+
+{
+    echo "Host $MACHINE_PREFIX-*"
+    echo "  User root"
+    echo "  IdentityFile $OUT/ssh/id_ed25519"
+    echo "  StrictHostKeyChecking no"
+    echo "  UserKnownHostsFile /dev/null"
+    echo "  LogLevel ERROR"
+    for ((i = 1; i <= N; i++)); do
+        echo "Host $(host_name "$i")"
+        echo "  HostName $(host_ip "$i")"
+    done
+} >"$OUT/ssh_config"
+
+"$TESTBED_DIR/write_vars.sh" "$N"
+
+log "up: $N host(s) in $((SECONDS - start)) s; inventory $OUT/inventory.ini"
