@@ -1,0 +1,459 @@
+"""ECS where ECS Anywhere needs it and moto differs from AWS.
+
+* Task definitions keep the network mode they were given; ``compatibilities`` is computed as
+  AWS computes it (EXTERNAL unless awsvpc, always EC2, FARGATE when required).
+* CreateService and RunTask take launch type EXTERNAL and place EXTERNAL tasks only on
+  external, connected container instances.
+* RegisterContainerInstance without an instance identity document registers an external
+  instance: the caller's credentials are an STS session named after an ``mi-`` managed
+  instance (what RequestManagedInstanceRoleToken hands the agent), and ``ec2InstanceId`` is
+  that ``mi-`` id, as AWS reports it.  totalResources, versionInfo, attributes and tags are
+  kept; re-registration with ``containerInstanceArn`` updates the instance.
+* RegisterContainerInstance and DiscoverPollEndpoint are heartbeats: ``agentConnected`` is
+  true while the last one is younger than FAKE_AWS_AGENT_TIMEOUT seconds (default 60).
+* Clusters: UpdateClusterSettings, validated settings and configuration, Service Connect
+  default namespaces resolved (or created) in Cloud Map, capacity providers checked,
+  DeleteCluster refusing while instances, services or tasks are active, deregistered
+  instances kept as INACTIVE, tags on container instances.
+"""
+
+import json
+import os
+import re
+import time
+
+from moto.core.responses import ActionResult
+from moto.core.utils import utcnow
+from moto.ecs import models as ecs_models
+from moto.ecs import urls as ecs_urls
+from moto.ecs.exceptions import ClusterNotFoundException, ECSException, EcsClientException, InvalidParameterException
+from moto.ecs.responses import EC2ContainerServiceResponse
+from moto.moto_api._internal import mock_random
+from moto.servicediscovery.models import servicediscovery_backends
+from moto.sts.models import sts_backends
+
+from . import ssm
+
+EXTERNAL_ATTRIBUTE = "ecs.capability.external"
+CONTAINER_INSIGHTS_VALUES = ("enabled", "enhanced", "disabled")
+EXEC_LOGGING_VALUES = ("NONE", "DEFAULT", "OVERRIDE")
+BUILTIN_CAPACITY_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
+MANAGED_INSTANCE_ID = re.compile(r"^mi-[0-9a-f]{17}$")
+DESCRIBE_INSTANCES_TAGS = "DescribeContainerInstancesResponse.containerInstances.ContainerInstance.tags"
+# moto's own Response methods that ours wrap, saved by install().
+MOTO_RESPONSE = {}
+
+
+def agent_timeout():
+    """Seconds after the last heartbeat during which a container instance's agent counts as connected."""
+    return float(os.environ.get("FAKE_AWS_AGENT_TIMEOUT", "60"))
+
+
+def compatibilities(network_mode, requires):
+    """What AWS reports as a task definition's compatibilities."""
+    result = [] if network_mode == "awsvpc" else ["EXTERNAL"]
+    result.append("EC2")
+    if "FARGATE" in requires:
+        result.append("FARGATE")
+    return result
+
+
+def is_external(container_instance):
+    return EXTERNAL_ATTRIBUTE in container_instance.attributes
+
+
+def _agent_connected(container_instance):
+    if container_instance.status == "INACTIVE":
+        return False
+    last = container_instance.__dict__.get("last_heartbeat")
+    if last is None:  # created without the API (moto's own helpers): as moto reports it
+        return container_instance.__dict__.get("_agent_connected", True)
+    return time.monotonic() - last <= agent_timeout()
+
+
+def _set_agent_connected(container_instance, value):
+    container_instance.__dict__["_agent_connected"] = value
+
+
+def _resource(resource):
+    """A Resource as AWS echoes it back, with the numeric defaults filled in."""
+    return {"doubleValue": 0.0, "longValue": 0, "integerValue": 0, **resource}
+
+
+class ExternalContainerInstance(ecs_models.ContainerInstance):
+    """A container instance on a managed (``mi-``) instance: nothing of it lives in EC2."""
+
+    def __init__(self, instance_id, cluster_name, backend):  # pylint: disable=super-init-not-called
+        # moto's __init__ reads the instance from EC2; an external instance has no EC2 side.
+        self.ec2_instance_id = instance_id
+        self.agent_connected = True
+        self.status = "ACTIVE"
+        self.registered_resources = []
+        self.remaining_resources = []
+        self.pending_tasks_count = 0
+        self.running_tasks_count = 0
+        self.version_info = {}
+        self.attributes = {EXTERNAL_ATTRIBUTE: None}
+        self.tags = []
+        self.registered_at = utcnow()
+        self.region_name = backend.region_name
+        self.id = str(mock_random.uuid4())
+        self.cluster_name = cluster_name
+        self._account_id = backend.account_id
+        self._backend = backend
+
+
+class AnywhereEcsBackend(ecs_models.EC2ContainerServiceBackend):  # pylint: disable=too-many-public-methods
+    """moto's ECS backend with the behaviour ECS Anywhere relies on."""
+
+    @property
+    def _url_module(self):
+        return ecs_urls  # moto finds a backend's URLs next to its class; ours are moto's
+
+    # -- clusters -------------------------------------------------------------------------
+
+    def _get_cluster(self, name):
+        cluster = super()._get_cluster(name or "default")
+        if cluster.status == "INACTIVE":  # deleted clusters stay describable, nothing else
+            raise ClusterNotFoundException
+        self.container_instances.setdefault(cluster.name, {})
+        return cluster
+
+    def create_cluster(  # pylint: disable=too-many-arguments,too-many-positional-arguments
+        self,
+        cluster_name,
+        tags=None,
+        cluster_settings=None,
+        configuration=None,
+        capacity_providers=None,
+        default_capacity_provider_strategy=None,
+        service_connect_defaults=None,
+    ):
+        _check_settings(cluster_settings)
+        _check_configuration(configuration)
+        self._check_capacity_providers(capacity_providers or [], default_capacity_provider_strategy or [])
+        cluster = super().create_cluster(
+            cluster_name,
+            tags,
+            cluster_settings,
+            configuration,
+            capacity_providers or [],
+            default_capacity_provider_strategy or [],
+            service_connect_defaults=self._service_connect_defaults(service_connect_defaults) or None,
+        )
+        return cluster
+
+    def update_cluster(self, cluster_name, cluster_settings, configuration, service_connect_defaults):
+        _check_settings(cluster_settings)
+        _check_configuration(configuration)
+        resolved = self._service_connect_defaults(service_connect_defaults)
+        cluster = super().update_cluster(cluster_name, cluster_settings, configuration, resolved)
+        if resolved == {}:  # namespace "" removes the default, as on AWS
+            cluster.service_connect_defaults = None
+        return cluster
+
+    def update_cluster_settings(self, cluster_name, settings):
+        _check_settings(settings)
+        cluster = self._get_cluster(cluster_name)
+        merged = {setting["name"]: setting for setting in cluster.settings or []}
+        merged.update({setting["name"]: setting for setting in settings})
+        cluster.settings = list(merged.values())
+        return cluster
+
+    def put_cluster_capacity_providers(self, cluster_name, capacity_providers, default_capacity_provider_strategy):
+        self._get_cluster(cluster_name)
+        self._check_capacity_providers(capacity_providers or [], default_capacity_provider_strategy or [])
+        return super().put_cluster_capacity_providers(cluster_name, capacity_providers or [], default_capacity_provider_strategy or [])
+
+    def delete_cluster(self, cluster_str):
+        cluster = self._get_cluster(cluster_str)
+        if any(ci.status in ("ACTIVE", "DRAINING") for ci in self.container_instances[cluster.name].values()):
+            raise ECSException("ClusterContainsContainerInstancesException", "The Cluster cannot be deleted while Container Instances are active or draining.")
+        if any(service.cluster_name == cluster.name and service.status in ("ACTIVE", "DRAINING") for service in self.services.values()):
+            raise ECSException("ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active.")
+        if any(task.desired_status == "RUNNING" for task in self.tasks.get(cluster.name, {}).values()):
+            raise ECSException("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.")
+        return super().delete_cluster(cluster_str)
+
+    def _check_capacity_providers(self, providers, strategy):
+        for name in providers:
+            if name not in BUILTIN_CAPACITY_PROVIDERS and self._get_provider(name) is None:
+                raise InvalidParameterException(f"The specified capacity provider '{name}' does not exist. Specify a valid capacity provider and try again.")
+        for item in strategy:
+            if item.get("capacityProvider") not in providers:
+                raise InvalidParameterException(
+                    f"The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. "
+                    f"Associate the capacity provider with the cluster or specify a valid capacity provider and try again. ({item.get('capacityProvider')})"
+                )
+
+    def _service_connect_defaults(self, requested):
+        """{'namespace': ARN} for a namespace name or ARN (created when new), {} to remove, None to keep."""
+        if requested is None:
+            return None
+        name = requested.get("namespace") or ""
+        if not name:
+            return {}
+        cloud_map = servicediscovery_backends[self.account_id][self.region_name]
+        namespace = next((ns for ns in cloud_map.namespaces.values() if name in (ns.arn, ns.name)), None)
+        if namespace is None and name.startswith("arn:"):
+            raise ECSException("NamespaceNotFoundException", f"Namespace {name} not found.")
+        if namespace is None:
+            # A new name makes ECS create an HTTP ("API calls") namespace in Cloud Map.
+            cloud_map.create_http_namespace(name, creator_request_id=None, description="", tags=[])
+            namespace = next(ns for ns in cloud_map.namespaces.values() if ns.name == name)
+        return {"namespace": namespace.arn}
+
+    # -- task definitions, services, tasks ------------------------------------------------
+
+    def register_task_definition(self, family, container_definitions, **kwargs):  # pylint: disable=arguments-differ
+        requires = kwargs.get("requires_compatibilities") or []
+        network_mode = kwargs.get("network_mode") or ("awsvpc" if "FARGATE" in requires else "bridge")
+        if "FARGATE" in requires and network_mode != "awsvpc":
+            raise EcsClientException("Fargate only supports network mode 'awsvpc'.")
+        supported = compatibilities(network_mode, requires)
+        for launch_type in requires:
+            if launch_type not in supported:
+                raise EcsClientException(f"Task definition does not support launch_type {launch_type} with network mode {network_mode}.")
+        definition = super().register_task_definition(family, container_definitions, **kwargs)
+        # moto rewrites anything that is not EC2-only to awsvpc/FARGATE; keep what was given.
+        definition.network_mode = network_mode
+        definition.compatibilities = supported
+        definition.registered_at = utcnow()
+        return definition
+
+    def _require_launch_type(self, task_definition_str, launch_type):
+        definition = self.describe_task_definition(task_definition_str)
+        if launch_type not in definition.compatibilities:
+            raise InvalidParameterException(f"Task definition does not support launch_type {launch_type}.")
+        return definition
+
+    def create_service(  # pylint: disable=too-many-arguments,too-many-positional-arguments,arguments-differ
+        self,
+        cluster_str,
+        service_name,
+        desired_count,
+        task_definition_str=None,
+        load_balancers=None,
+        scheduling_strategy=None,
+        tags=None,
+        deployment_controller=None,
+        launch_type=None,
+        **kwargs,
+    ):
+        if launch_type and task_definition_str:
+            self._require_launch_type(task_definition_str, launch_type)
+        external = launch_type == "EXTERNAL"
+        service = super().create_service(
+            cluster_str,
+            service_name,
+            desired_count,
+            task_definition_str,
+            load_balancers,
+            scheduling_strategy,
+            tags,
+            deployment_controller,
+            "EC2" if external else launch_type,  # moto knows EC2 and FARGATE only
+            **kwargs,
+        )
+        if external:
+            service.launch_type = "EXTERNAL"
+            for deployment in service.deployments:
+                deployment["launchType"] = "EXTERNAL"
+                deployment.pop("platformFamily", None)  # a Fargate notion
+        return service
+
+    def run_task(  # pylint: disable=too-many-arguments,too-many-positional-arguments
+        self,
+        cluster_str,
+        task_definition_str,
+        count,
+        overrides,
+        started_by,
+        tags,
+        launch_type,
+        networking_configuration=None,
+        group=None,
+        platform_version=None,
+        capacity_provider_strategy=None,
+    ):
+        cluster = self._get_cluster(cluster_str)
+        if not launch_type and not capacity_provider_strategy and not cluster.default_capacity_provider_strategy:
+            launch_type = "EC2"  # AWS's default without a strategy
+        if launch_type not in ("EC2", "EXTERNAL"):
+            return super().run_task(
+                cluster_str, task_definition_str, count, overrides, started_by, tags, launch_type,
+                networking_configuration, group, platform_version, capacity_provider_strategy,
+            )  # fmt: skip
+        definition = self._require_launch_type(task_definition_str, launch_type)
+        candidates = [
+            ci for ci in self.container_instances[cluster.name].values() if ci.status == "ACTIVE" and is_external(ci) == (launch_type == "EXTERNAL")
+        ]
+        if not candidates:
+            raise InvalidParameterException("No Container Instances were found in your cluster.")
+        placement = {
+            "group": group or f"family:{definition.family}",
+            "launch_type": launch_type,
+            "overrides": overrides or {},
+            "started_by": started_by or "",
+            "tags": tags or [],
+            "networking_configuration": networking_configuration,
+        }
+        # Only instances whose agent is connected accept tasks.
+        return self._place(cluster, definition, [ci for ci in candidates if ci.agent_connected], count, placement)
+
+    def _place(self, cluster, definition, instances, count, placement):
+        resources = self._calculate_task_resource_requirements(definition)
+        cluster_tasks = self.tasks.setdefault(cluster.name, {})
+        placed = []
+        for instance in instances:
+            while len(placed) < count and self._can_be_placed(instance, resources):
+                task = ecs_models.Task(cluster, definition, instance.container_instance_arn, resources, backend=self, **placement)
+                self.update_container_instance_resources(instance, resources)
+                self.update_cluster_resources(cluster, 1)
+                cluster_tasks[task.task_arn] = task
+                placed.append(task)
+        return placed
+
+    # -- container instances --------------------------------------------------------------
+
+    def register_instance(self, params, access_key):
+        """RegisterContainerInstance: an EC2 instance (identity document) or the caller's managed instance."""
+        cluster = self._get_cluster(params.get("cluster"))
+        if params.get("containerInstanceArn"):
+            instance = self._existing_instance(cluster, params["containerInstanceArn"])
+        elif params.get("instanceIdentityDocument"):
+            ec2_instance_id = json.loads(params["instanceIdentityDocument"])["instanceId"]
+            instance = super().register_container_instance(cluster.name, ec2_instance_id)
+            instance.tags = []
+        else:
+            instance = ExternalContainerInstance(self._caller_managed_instance(access_key), cluster.name, self)
+            self.container_instances[cluster.name][instance.id] = instance
+            cluster.registered_container_instances_count += 1
+        _apply_registration(instance, params)
+        instance.last_heartbeat = time.monotonic()
+        return instance
+
+    def _caller_managed_instance(self, access_key):
+        """The ``mi-`` id whose role credentials signed the request, as AWS identifies external instances."""
+        role = sts_backends[self.account_id][self.partition].get_assumed_role_from_access_key(access_key)
+        instance_id = role.session_name if role else ""
+        if not MANAGED_INSTANCE_ID.match(instance_id):
+            raise EcsClientException(
+                "An instance identity document is required, or the request must be signed with the credentials of a Systems Manager managed instance."
+            )
+        if ssm.find_managed_instance(self.account_id, self.region_name, instance_id) is None:
+            raise EcsClientException(f"Managed instance {instance_id} is not registered with Systems Manager in {self.region_name}.")
+        return instance_id
+
+    def _existing_instance(self, cluster, reference):
+        instance = self.container_instances[cluster.name].get(reference.split("/")[-1])
+        if instance is None:
+            raise EcsClientException(f"Container instance {reference} not found in cluster {cluster.name}.")
+        if instance.status == "INACTIVE":
+            raise EcsClientException(f"Container instance {instance.id} is inactive.")
+        return instance
+
+    def heartbeat(self, cluster_str, reference):
+        self._existing_instance(self._get_cluster(cluster_str), reference).last_heartbeat = time.monotonic()
+
+    def deregister_container_instance(self, cluster_str, container_instance_str, force):
+        cluster = self._get_cluster(cluster_str)
+        instance = self._existing_instance(cluster, container_instance_str)
+        if not force and instance.running_tasks_count > 0:
+            raise InvalidParameterException("Found running tasks on the instance.")
+        # AWS keeps a deregistered instance describable as INACTIVE.
+        instance.status = "INACTIVE"
+        cluster.registered_container_instances_count -= 1
+        return instance
+
+    def list_container_instances(self, cluster_str, status=None):
+        cluster = self._get_cluster(cluster_str)
+        return sorted(
+            ci.container_instance_arn
+            for ci in self.container_instances[cluster.name].values()
+            if ci.status != "INACTIVE" and (status is None or ci.status == status)
+        )
+
+    def _get_resource(self, resource_arn, parsed_arn):
+        if parsed_arn["service"] == "container-instance":
+            for instances in self.container_instances.values():
+                for instance in instances.values():
+                    if instance.container_instance_arn == resource_arn:
+                        return instance
+            raise InvalidParameterException("The specified resource is not found.")
+        return super()._get_resource(resource_arn, parsed_arn)
+
+
+def _apply_registration(instance, params):
+    """Keep what the agent reports: resources, versions, attributes and tags."""
+    if params.get("totalResources"):
+        instance.registered_resources = [_resource(resource) for resource in params["totalResources"]]
+        instance.remaining_resources = [dict(resource, stringSetValue=list(resource.get("stringSetValue", []))) for resource in instance.registered_resources]
+    if params.get("versionInfo"):
+        instance.version_info = params["versionInfo"]
+    for attribute in params.get("attributes") or []:
+        instance.attributes[attribute["name"]] = attribute.get("value")
+    if params.get("tags"):
+        keys = {tag["key"] for tag in params["tags"]}
+        instance.tags = [tag for tag in instance.tags if tag["key"] not in keys] + params["tags"]
+
+
+def _check_settings(settings):
+    for setting in settings or []:
+        if setting.get("name") != "containerInsights":
+            raise InvalidParameterException(f"Cluster setting name '{setting.get('name')}' is not valid. Valid names: containerInsights.")
+        if setting.get("value") not in CONTAINER_INSIGHTS_VALUES:
+            raise InvalidParameterException(f"Cluster setting value '{setting.get('value')}' is not valid. Valid values: enabled, enhanced, disabled.")
+
+
+def _check_configuration(configuration):
+    execute = (configuration or {}).get("executeCommandConfiguration") or {}
+    logging = execute.get("logging", "DEFAULT")
+    if logging not in EXEC_LOGGING_VALUES:
+        raise InvalidParameterException(f"executeCommandConfiguration.logging '{logging}' is not valid. Valid values: NONE, DEFAULT, OVERRIDE.")
+    if logging == "OVERRIDE" and not execute.get("logConfiguration"):
+        raise InvalidParameterException("logConfiguration must be specified when logging is OVERRIDE.")
+    if logging != "OVERRIDE" and execute.get("logConfiguration"):
+        raise InvalidParameterException("logConfiguration can only be specified when logging is OVERRIDE.")
+
+
+class AnywhereEcsResponse:
+    """Actions added to (or replacing those of) moto's EC2ContainerServiceResponse."""
+
+    # pylint: disable=no-member  # mixed into EC2ContainerServiceResponse
+
+    def register_container_instance(self):
+        names = ("cluster", "instanceIdentityDocument", "containerInstanceArn", "totalResources", "versionInfo", "attributes", "tags")
+        params = {name: self._get_param(name) for name in names}
+        instance = self.ecs_backend.register_instance(params, self.get_access_key())
+        return ActionResult({"containerInstance": instance})
+
+    def discover_poll_endpoint(self):
+        if self._get_param("containerInstance"):
+            self.ecs_backend.heartbeat(self._get_param("cluster"), self._get_param("containerInstance"))
+        # Every endpoint the agent would dial (ACS, telemetry, Service Connect) is this server.
+        here = f"{self.parsed_url.scheme}://{self.parsed_url.netloc}"
+        return ActionResult({"endpoint": here, "telemetryEndpoint": here, "serviceConnectEndpoint": here})
+
+    def update_cluster_settings(self):
+        cluster = self.ecs_backend.update_cluster_settings(self._get_param("cluster"), self._get_param("settings") or [])
+        return ActionResult({"cluster": cluster})
+
+    def describe_container_instances(self):
+        # Tags only when asked for, as on AWS.
+        if "TAGS" in (self._get_param("include") or []):
+            self._include_in_response(DESCRIBE_INSTANCES_TAGS)
+        else:
+            self._exclude_from_response(DESCRIBE_INSTANCES_TAGS)
+        return MOTO_RESPONSE["describe_container_instances"](self)
+
+
+def install():
+    """Swap moto's ECS backend class and add or replace actions of its Response class."""
+    ecs_models.ecs_backends.backend = AnywhereEcsBackend
+    ecs_models.ContainerInstance.agent_connected = property(_agent_connected, _set_agent_connected)
+    ecs_models.ContainerInstance.tags = ()  # moto's EC2 instances have none until tagged
+    for name, function in vars(AnywhereEcsResponse).items():
+        if callable(function) and not name.startswith("__"):
+            MOTO_RESPONSE.setdefault(name, getattr(EC2ContainerServiceResponse, name, None))
+            setattr(EC2ContainerServiceResponse, name, function)
