@@ -1,0 +1,214 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hybridops.ecs_anywhere project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""ECS services: desired request from options, current state, plan, and the calls that apply it."""
+
+from ansible.module_utils.common.dict_transformations import snake_dict_to_camel_dict
+
+from ..compare import canonical
+from ..compare import differences
+from ..compare import strip_empty
+from ..waiters import waiter
+from .common import ECSErrorHandler
+from .tags import tags_to_dict
+
+# Option name -> CreateService/UpdateService member, for the options that map one to one.
+SERVICE_FIELDS = {
+    "task_definition": "taskDefinition",
+    "launch_type": "launchType",
+    "capacity_provider_strategy": "capacityProviderStrategy",
+    "desired_count": "desiredCount",
+    "deployment_configuration": "deploymentConfiguration",
+    "deployment_controller": "deploymentController",
+    "placement_constraints": "placementConstraints",
+    "placement_strategy": "placementStrategy",
+    "scheduling_strategy": "schedulingStrategy",
+    "enable_execute_command": "enableExecuteCommand",
+    "propagate_tags": "propagateTags",
+    "enable_ecs_managed_tags": "enableECSManagedTags",
+    "health_check_grace_period_seconds": "healthCheckGracePeriodSeconds",
+    "network_configuration": "networkConfiguration",
+    "load_balancers": "loadBalancers",
+    "service_registries": "serviceRegistries",
+    "role": "role",
+    "platform_version": "platformVersion",
+}
+# Members of CreateService that name the request rather than describe the service.
+_NOT_SETTINGS = {"cluster", "serviceName", "clientToken", "tags"}
+# Lists whose order means nothing to ECS.
+_SET_LIKE = {"placementConstraints", "loadBalancers", "serviceRegistries", "capacityProviderStrategy"}
+# How many service events explain a failed wait.
+EVENTS_IN_ERROR = 5
+STOPPED_TASKS_IN_ERROR = 5
+
+
+def immutable_fields(service_model):
+    """Settings CreateService takes and UpdateService does not: read from botocore's model, not kept by hand."""
+    create = set(service_model.operation_model("CreateService").input_shape.members)
+    update = set(service_model.operation_model("UpdateService").input_shape.members)
+    return sorted(create - update - _NOT_SETTINGS)
+
+
+def _camel(value):
+    """snake_case options to AWS's camelCase, in mappings and lists of mappings."""
+    if isinstance(value, dict):
+        return snake_dict_to_camel_dict(strip_empty(value))
+    if isinstance(value, list):
+        return [_camel(item) for item in value]
+    return value
+
+
+def desired_settings(params):
+    """The service settings the user set, as CreateService spells them. Unset options are left to AWS."""
+    settings = {}
+    for option, field in SERVICE_FIELDS.items():
+        value = params.get(option)
+        if value is None:
+            continue
+        if option == "network_configuration":
+            value = {"awsvpcConfiguration": value}
+        settings[field] = _camel(value)
+    return settings
+
+
+def _fill_defaults(settings):
+    """AWS's defaults for members of list entries, so a user's shorter spelling compares equal."""
+    settings = dict(settings)
+    if "capacityProviderStrategy" in settings:
+        settings["capacityProviderStrategy"] = [dict({"weight": 0, "base": 0}, **item) for item in settings["capacityProviderStrategy"]]
+    if "networkConfiguration" in settings:
+        vpc = dict({"assignPublicIp": "DISABLED"}, **settings["networkConfiguration"].get("awsvpcConfiguration", {}))
+        settings["networkConfiguration"] = {"awsvpcConfiguration": vpc}
+    for field in _SET_LIKE & set(settings):
+        settings[field] = sorted(settings[field], key=canonical)
+    return settings
+
+
+def current_settings(service, fields):
+    """The current service's values for ``fields``, spelled as CreateService takes them."""
+    current = {}
+    for field in fields:
+        if field == "role":
+            value = service.get("roleArn")
+        else:
+            value = service.get(field)
+        if value is not None:
+            current[field] = value
+    return _fill_defaults(current)
+
+
+def _role_name(role):
+    return role.rsplit("/", 1)[-1] if role else role
+
+
+def plan_changes(desired, service):
+    """Top-level fields whose desired value differs from the service's; only what the user set counts."""
+    desired = _fill_defaults(desired)
+    current = current_settings(service, desired)
+    if "role" in desired:
+        desired = dict(desired, role=_role_name(desired["role"]))
+        current = dict(current, role=_role_name(current.get("role")))
+    changed = sorted({path.split(".")[0].split("[")[0] for path in differences(desired, current, subset=True)})
+    before = {field: current.get(field) for field in changed}
+    after = {field: desired[field] for field in changed}
+    return changed, before, after
+
+
+def external_errors(settings, task_definition):
+    """What ECS Anywhere cannot run, found before any call that writes."""
+    if settings.get("launchType") != "EXTERNAL":
+        return []
+    errors = []
+    unsupported = {
+        "networkConfiguration": "network_configuration: EXTERNAL instances do not support awsvpc networking",
+        "loadBalancers": "load_balancers: EXTERNAL services cannot use Elastic Load Balancing",
+        "serviceRegistries": "service_registries: EXTERNAL services cannot use Cloud Map service discovery",
+    }
+    errors.extend(message for field, message in unsupported.items() if settings.get(field))
+    if task_definition:
+        arn = task_definition.get("taskDefinitionArn")
+        if task_definition.get("networkMode") == "awsvpc":
+            errors.append(f"task_definition: {arn} uses network mode awsvpc; EXTERNAL instances support bridge, host and none")
+        compatibilities = task_definition.get("compatibilities")
+        if compatibilities and "EXTERNAL" not in compatibilities:
+            errors.append(f"task_definition: {arn} is compatible with {', '.join(compatibilities)}, not EXTERNAL")
+    return errors
+
+
+@ECSErrorHandler.common_error_handler("describe service {name} in cluster {cluster}")
+def describe_service(client, cluster, name):
+    """The service unless it is missing or INACTIVE (a deleted service stays visible as INACTIVE for a while)."""
+    result = client.describe_services(cluster=cluster, services=[name], include=["TAGS"])
+    for service in result.get("services", []):
+        if service.get("status") != "INACTIVE":
+            return service
+    return None
+
+
+@ECSErrorHandler.list_error_handler("describe task definition {name}")
+def describe_task_definition(client, name):
+    return client.describe_task_definition(taskDefinition=name)["taskDefinition"]
+
+
+@ECSErrorHandler.common_error_handler("create service {name} in cluster {cluster}")
+def create_service(client, cluster, name, settings, tags):
+    request = dict(settings, cluster=cluster, serviceName=name)
+    if tags:
+        request["tags"] = tags
+    return client.create_service(**request)["service"]
+
+
+@ECSErrorHandler.common_error_handler("update service {name} in cluster {cluster}")
+def update_service(client, cluster, name, settings):
+    return client.update_service(cluster=cluster, service=name, **settings)["service"]
+
+
+@ECSErrorHandler.common_error_handler("delete service {name} in cluster {cluster}")
+def delete_service(client, cluster, name, scheduling_strategy):
+    # A REPLICA service must be scaled to zero before DeleteService takes it without force.
+    if scheduling_strategy != "DAEMON":
+        client.update_service(cluster=cluster, service=name, desiredCount=0)
+    return client.delete_service(cluster=cluster, service=name)["service"]
+
+
+@ECSErrorHandler.common_error_handler("explain why service {name} in cluster {cluster} is not stable")
+def why_not_stable(client, cluster, name):
+    """Recent events, failed rollouts and the reasons tasks stopped: what a user needs after a failed wait."""
+    service = describe_service(client, cluster, name) or {}
+    events = [event.get("message") for event in service.get("events", [])[:EVENTS_IN_ERROR]]
+    rollouts = [
+        {"id": d.get("id"), "status": d.get("status"), "rollout_state": d.get("rolloutState"), "reason": d.get("rolloutStateReason")}
+        for d in service.get("deployments", [])
+    ]
+    stopped_arns = client.list_tasks(cluster=cluster, serviceName=name, desiredStatus="STOPPED").get("taskArns", [])
+    stopped = []
+    if stopped_arns:
+        for task in client.describe_tasks(cluster=cluster, tasks=stopped_arns[:STOPPED_TASKS_IN_ERROR]).get("tasks", []):
+            stopped.append({
+                "task_arn": task.get("taskArn"),
+                "stopped_reason": task.get("stoppedReason"),
+                "containers": [
+                    {"name": c.get("name"), "exit_code": c.get("exitCode"), "reason": c.get("reason")} for c in task.get("containers", [])
+                ],
+            })
+    return {"events": events, "deployments": rollouts, "stopped_tasks": stopped}
+
+
+# A deployment the circuit breaker failed will not become stable; stop waiting at once.
+ROLLOUT_FAILED = {"matcher": "pathAny", "argument": "services[].deployments[].rolloutState", "state": "failure", "expected": "FAILED"}
+
+
+def wait_for_service(client, cluster, name, timeout, gone=False):
+    """Wait with botocore's ServicesStable (or ServicesInactive when ``gone``)."""
+    if gone:
+        waiter(client, "ServicesInactive", timeout).wait(cluster=cluster, services=[name])
+    else:
+        waiter(client, "ServicesStable", timeout, extra_acceptors=[ROLLOUT_FAILED]).wait(cluster=cluster, services=[name])
+
+
+def service_result(service):
+    """The module's return for a service: AWS's object, and its tags as a dict."""
+    if not service:
+        return {"service": {}, "tags": {}}
+    return {"service": service, "tags": tags_to_dict(service.get("tags"))}

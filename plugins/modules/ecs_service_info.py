@@ -1,0 +1,125 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hybridops.ecs_anywhere project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: ecs_service_info
+short_description: Describe Amazon ECS services, including those on ECS Anywhere (EXTERNAL) instances
+version_added: 0.1.0
+description:
+  - Describes the services of a cluster, all of them or by name, with their deployments, events and tags.
+author:
+  - Hybridops Maintainers (@hybridops)
+options:
+  cluster:
+    description: Name or ARN of the cluster.
+    type: str
+    default: default
+  names:
+    description: Names or ARNs of services. When omitted, every service of the cluster is described.
+    type: list
+    elements: str
+    aliases: [services]
+  launch_type:
+    description: Only services with this launch type (when listing every service).
+    type: str
+    choices: [EC2, FARGATE, EXTERNAL]
+  events:
+    description: Keep each service's events (they can be long); when false they are left out.
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+  - hybridops.ecs_anywhere.attributes.info
+"""
+
+EXAMPLES = r"""
+- name: Every EXTERNAL service of a cluster
+  hybridops.ecs_anywhere.ecs_service_info:
+    cluster: edge
+    launch_type: EXTERNAL
+    events: false
+  register: external_services
+
+- name: Show how many tasks each one runs
+  ansible.builtin.debug:
+    msg: "{{ item.serviceName }}: {{ item.runningCount }}/{{ item.desiredCount }}"
+  loop: "{{ external_services.services }}"
+"""
+
+RETURN = r"""
+services:
+  description: The services as ECS DescribeServices returns them (AWS's keys), with tags.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - serviceName: web
+      launchType: EXTERNAL
+      desiredCount: 2
+      runningCount: 2
+      status: ACTIVE
+missing:
+  description: Names from O(names) that match no active service.
+  returned: always
+  type: list
+  elements: str
+  sample: [old-web]
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import RETRY
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ECSErrorHandler
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import chunks
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
+
+# DescribeServices takes at most 10 services per call.
+DESCRIBE_SERVICES_LIMIT = 10
+
+
+@ECSErrorHandler.common_error_handler("list services of cluster {cluster}")
+def list_service_arns(client, cluster, launch_type):
+    params = {"cluster": cluster}
+    if launch_type:
+        params["launchType"] = launch_type
+    return paginated_query_with_retries(client, "list_services", retry_decorator=RETRY, **params)["serviceArns"]
+
+
+@ECSErrorHandler.common_error_handler("describe services of cluster {cluster}")
+def describe_services(client, cluster, names):
+    found = []
+    for batch in chunks(list(names), DESCRIBE_SERVICES_LIMIT):
+        found.extend(client.describe_services(cluster=cluster, services=batch, include=["TAGS"]).get("services", []))
+    return [service for service in found if service.get("status") != "INACTIVE"]
+
+
+def main():
+    argument_spec = dict(
+        cluster=dict(type="str", default="default"),
+        names=dict(type="list", elements="str", aliases=["services"]),
+        launch_type=dict(type="str", choices=["EC2", "FARGATE", "EXTERNAL"]),
+        events=dict(type="bool", default=True),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+    client = ecs_client(module)
+    try:
+        names = params["names"] or list_service_arns(client, params["cluster"], params["launch_type"])
+        services = describe_services(client, params["cluster"], names)
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+    if not params["events"]:
+        for service in services:
+            service.pop("events", None)
+    found = {service["serviceName"] for service in services} | {service["serviceArn"] for service in services}
+    module.exit_json(changed=False, services=services, missing=[name for name in params["names"] or [] if name not in found])
+
+
+if __name__ == "__main__":
+    main()
