@@ -72,3 +72,30 @@ build: venv
 
 clean:
 	rm -rf $(BUILD) .pytest_cache
+
+# ---- test bed (tests/testbed; owned by the test bed, issue 5) --------------
+# Local Debian 12 hosts (systemd-nspawn) on a private bridge, a signed package
+# mirror and the local AWS endpoint on the bridge address. Needs root.
+#   make testbed-up N=3   make testbed-down   make testbed-test
+# Writes build/testbed/{inventory.ini,testbed_vars.yml,ssh_config}.
+TESTBED_APT_PACKAGES := systemd-container debootstrap dpkg-dev gnupg iptables iproute2 openssh-client curl ca-certificates
+
+.PHONY: testbed-deps testbed-up testbed-down testbed-test
+
+testbed-deps:
+	@missing=$$(for p in $(TESTBED_APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+testbed-up: testbed-deps venv
+	TESTBED_PYTHON=$(BIN)/python TESTBED_OUT=$(BUILD)/testbed tests/testbed/up.sh $(or $(N),3)
+
+testbed-down:
+	TESTBED_OUT=$(BUILD)/testbed tests/testbed/down.sh
+
+testbed-test: testbed-deps venv
+	TESTBED_PYTHON=$(BIN)/python TESTBED_OUT=$(BUILD)/testbed $(BIN)/python -m pytest tests/testbed $(PYTEST_ARGS)
+# ---- end test bed -----------------------------------------------------------
