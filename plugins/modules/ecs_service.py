@@ -38,27 +38,6 @@ options:
       - A bare family is resolved to its latest ACTIVE revision; the service changes only when it does not run that revision already.
       - Required to create a service.
     type: str
-  launch_type:
-    description: Launch type. Cannot be changed on an existing service without O(force_replace).
-    type: str
-    choices: [EC2, FARGATE, EXTERNAL]
-  capacity_provider_strategy:
-    description: Capacity provider strategy, instead of O(launch_type).
-    type: list
-    elements: dict
-    suboptions:
-      capacity_provider:
-        description: Name of the capacity provider.
-        type: str
-        required: true
-      weight:
-        description: Relative share of tasks.
-        type: int
-        default: 0
-      base:
-        description: Tasks placed on this provider first.
-        type: int
-        default: 0
   desired_count:
     description:
       - Number of tasks to keep running. Leave it unset (null) to leave the count to autoscaling or to others.
@@ -116,49 +95,6 @@ options:
         type: str
         required: true
         choices: [ECS, CODE_DEPLOY, EXTERNAL]
-  placement_constraints:
-    description: Placement constraints, in any order.
-    type: list
-    elements: dict
-    suboptions:
-      type:
-        description: V(distinctInstance) or V(memberOf).
-        type: str
-        required: true
-        choices: [distinctInstance, memberOf]
-      expression:
-        description: Cluster query language expression for V(memberOf), such as C(attribute:site == lab).
-        type: str
-  placement_strategy:
-    description: Placement strategy, in order of precedence.
-    type: list
-    elements: dict
-    suboptions:
-      type:
-        description: V(random), V(spread) or V(binpack).
-        type: str
-        required: true
-        choices: [random, spread, binpack]
-      field:
-        description: Field the strategy applies to, such as C(instanceId) or C(memory).
-        type: str
-  network_configuration:
-    description: awsvpc network configuration (EC2 and FARGATE only; EXTERNAL instances do not support awsvpc).
-    type: dict
-    suboptions:
-      subnets:
-        description: Subnet IDs.
-        type: list
-        elements: str
-        required: true
-      security_groups:
-        description: Security group IDs.
-        type: list
-        elements: str
-      assign_public_ip:
-        description: V(ENABLED) or V(DISABLED).
-        type: str
-        choices: [ENABLED, DISABLED]
   load_balancers:
     description: Load balancers (not for EXTERNAL).
     type: list
@@ -199,18 +135,9 @@ options:
   role:
     description: IAM role name or ARN for load balancer registration (older services only). Cannot be changed without O(force_replace).
     type: str
-  platform_version:
-    description: Fargate platform version.
-    type: str
   health_check_grace_period_seconds:
     description: Seconds to ignore load balancer health checks after a task starts.
     type: int
-  enable_execute_command:
-    description: Allow ECS Exec into the service's tasks.
-    type: bool
-  enable_ecs_managed_tags:
-    description: Let ECS tag the tasks with the cluster and service names.
-    type: bool
   propagate_tags:
     description: Copy tags to tasks from the V(TASK_DEFINITION) or the V(SERVICE), or V(NONE).
     type: str
@@ -241,6 +168,7 @@ extends_documentation_fragment:
   - amazon.aws.tags
   - amazon.aws.boto3
   - hybridops.ecs_anywhere.attributes
+  - hybridops.ecs_anywhere.placement
 """
 
 EXAMPLES = r"""
@@ -326,6 +254,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.options import PLACEMENT_ARGUMENT_SPEC
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.options import PLACEMENT_MUTUALLY_EXCLUSIVE
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import SERVICE_FIELDS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import create_service
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import delete_service
@@ -470,11 +400,6 @@ def main():
         cluster=dict(type="str", default="default"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         task_definition=dict(type="str"),
-        launch_type=dict(type="str", choices=["EC2", "FARGATE", "EXTERNAL"]),
-        capacity_provider_strategy=dict(
-            type="list", elements="dict",
-            options=dict(capacity_provider=dict(type="str", required=True), weight=dict(type="int", default=0), base=dict(type="int", default=0)),
-        ),
         desired_count=dict(type="int"),
         scheduling_strategy=dict(type="str", choices=["REPLICA", "DAEMON"]),
         deployment_configuration=dict(
@@ -494,22 +419,6 @@ def main():
             ),
         ),
         deployment_controller=dict(type="dict", options=dict(type=dict(type="str", required=True, choices=["ECS", "CODE_DEPLOY", "EXTERNAL"]))),
-        placement_constraints=dict(
-            type="list", elements="dict",
-            options=dict(type=dict(type="str", required=True, choices=["distinctInstance", "memberOf"]), expression=dict(type="str")),
-        ),
-        placement_strategy=dict(
-            type="list", elements="dict",
-            options=dict(type=dict(type="str", required=True, choices=["random", "spread", "binpack"]), field=dict(type="str")),
-        ),
-        network_configuration=dict(
-            type="dict",
-            options=dict(
-                subnets=dict(type="list", elements="str", required=True),
-                security_groups=dict(type="list", elements="str"),
-                assign_public_ip=dict(type="str", choices=["ENABLED", "DISABLED"]),
-            ),
-        ),
         load_balancers=dict(
             type="list", elements="dict",
             options=dict(
@@ -529,10 +438,7 @@ def main():
             ),
         ),
         role=dict(type="str"),
-        platform_version=dict(type="str"),
         health_check_grace_period_seconds=dict(type="int"),
-        enable_execute_command=dict(type="bool"),
-        enable_ecs_managed_tags=dict(type="bool"),
         propagate_tags=dict(type="str", choices=["TASK_DEFINITION", "SERVICE", "NONE"]),
         force_new_deployment=dict(type="bool", default=False),
         force_replace=dict(type="bool", default=False),
@@ -541,10 +447,11 @@ def main():
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=600),
     )
+    argument_spec.update(PLACEMENT_ARGUMENT_SPEC)
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
-        mutually_exclusive=[("launch_type", "capacity_provider_strategy")],
+        mutually_exclusive=PLACEMENT_MUTUALLY_EXCLUSIVE,
     )
     client = ecs_client(module)
     params = module.params

@@ -95,7 +95,7 @@ def list_service_arns(client, cluster, launch_type):
 def describe_services(client, cluster, names):
     found = []
     for batch in chunks(list(names), DESCRIBE_SERVICES_LIMIT):
-        found.extend(client.describe_services(cluster=cluster, services=batch, include=["TAGS"]).get("services", []))
+        found.extend(client.describe_services(cluster=cluster, services=batch, include=["TAGS"], aws_retry=True).get("services", []))
     return [service for service in found if service.get("status") != "INACTIVE"]
 
 

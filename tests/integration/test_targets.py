@@ -2,6 +2,9 @@
 
 A target is a role under targets/ (the layout ansible-test uses); it gets the
 endpoint and credentials as the variables ansible-test's AWS cloud plugin sets.
+A target whose `aliases` file has `needs/external_instances` first gets two
+external (ECS Anywhere) container instances registered in cluster `edge`, as the
+agents would register them; their `mi-` ids come as `external_instance_ids`.
 """
 
 import json
@@ -11,6 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from external import register_external_instances
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -53,8 +58,20 @@ def run_target(target, fake_aws, tmp_path, extra_vars=None):
     return subprocess.run(command, env=env, capture_output=True, text=True, check=False, cwd=tmp_path)
 
 
+EXTERNAL_CLUSTER = "edge"
+EXTERNAL_INSTANCES = 2
+
+
+def aliases(target):
+    return (HERE / "targets" / target / "aliases").read_text().split()
+
+
 @pytest.mark.parametrize("target", TARGETS)
 def test_target(target, fake_aws, tmp_path):
-    result = run_target(target, fake_aws, tmp_path)
+    extra_vars = {}
+    if "needs/external_instances" in aliases(target):
+        ids = register_external_instances(fake_aws, EXTERNAL_CLUSTER, EXTERNAL_INSTANCES)
+        extra_vars = {"external_cluster": EXTERNAL_CLUSTER, "external_instance_ids": ids}
+    result = run_target(target, fake_aws, tmp_path, extra_vars)
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
     assert "failed=0" in result.stdout

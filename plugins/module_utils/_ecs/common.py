@@ -31,7 +31,7 @@ class ECSErrorHandler(AWSErrorHandler):
 
 
 def ecs_client(module):
-    """An ECS client whose every call retries throttling with jittered backoff."""
+    """An ECS client; calls made with ``aws_retry=True`` retry throttling with jittered backoff."""
     return module.client("ecs", retry_decorator=RETRY)
 
 

@@ -4,36 +4,26 @@
 
 """ECS services: desired request from options, current state, plan, and the calls that apply it."""
 
-from ansible.module_utils.common.dict_transformations import snake_dict_to_camel_dict
-
 from ..compare import canonical
 from ..compare import differences
-from ..compare import strip_empty
 from ..waiters import waiter
 from .common import ECSErrorHandler
+from .options import PLACEMENT_FIELDS
+from .options import request_from_options
 from .tags import tags_to_dict
 
 # Option name -> CreateService/UpdateService member, for the options that map one to one.
-SERVICE_FIELDS = {
-    "task_definition": "taskDefinition",
-    "launch_type": "launchType",
-    "capacity_provider_strategy": "capacityProviderStrategy",
-    "desired_count": "desiredCount",
-    "deployment_configuration": "deploymentConfiguration",
-    "deployment_controller": "deploymentController",
-    "placement_constraints": "placementConstraints",
-    "placement_strategy": "placementStrategy",
-    "scheduling_strategy": "schedulingStrategy",
-    "enable_execute_command": "enableExecuteCommand",
-    "propagate_tags": "propagateTags",
-    "enable_ecs_managed_tags": "enableECSManagedTags",
-    "health_check_grace_period_seconds": "healthCheckGracePeriodSeconds",
-    "network_configuration": "networkConfiguration",
-    "load_balancers": "loadBalancers",
-    "service_registries": "serviceRegistries",
-    "role": "role",
-    "platform_version": "platformVersion",
-}
+SERVICE_FIELDS = dict(
+    PLACEMENT_FIELDS,
+    desired_count="desiredCount",
+    deployment_configuration="deploymentConfiguration",
+    deployment_controller="deploymentController",
+    scheduling_strategy="schedulingStrategy",
+    health_check_grace_period_seconds="healthCheckGracePeriodSeconds",
+    load_balancers="loadBalancers",
+    service_registries="serviceRegistries",
+    role="role",
+)
 # Members of CreateService that name the request rather than describe the service.
 _NOT_SETTINGS = {"cluster", "serviceName", "clientToken", "tags"}
 # Lists whose order means nothing to ECS.
@@ -50,26 +40,9 @@ def immutable_fields(service_model):
     return sorted(create - update - _NOT_SETTINGS)
 
 
-def _camel(value):
-    """snake_case options to AWS's camelCase, in mappings and lists of mappings."""
-    if isinstance(value, dict):
-        return snake_dict_to_camel_dict(strip_empty(value))
-    if isinstance(value, list):
-        return [_camel(item) for item in value]
-    return value
-
-
 def desired_settings(params):
     """The service settings the user set, as CreateService spells them. Unset options are left to AWS."""
-    settings = {}
-    for option, field in SERVICE_FIELDS.items():
-        value = params.get(option)
-        if value is None:
-            continue
-        if option == "network_configuration":
-            value = {"awsvpcConfiguration": value}
-        settings[field] = _camel(value)
-    return settings
+    return request_from_options(params, SERVICE_FIELDS)
 
 
 def _fill_defaults(settings):
@@ -139,7 +112,7 @@ def external_errors(settings, task_definition):
 @ECSErrorHandler.common_error_handler("describe service {name} in cluster {cluster}")
 def describe_service(client, cluster, name):
     """The service unless it is missing or INACTIVE (a deleted service stays visible as INACTIVE for a while)."""
-    result = client.describe_services(cluster=cluster, services=[name], include=["TAGS"])
+    result = client.describe_services(cluster=cluster, services=[name], include=["TAGS"], aws_retry=True)
     for service in result.get("services", []):
         if service.get("status") != "INACTIVE":
             return service
@@ -148,7 +121,7 @@ def describe_service(client, cluster, name):
 
 @ECSErrorHandler.list_error_handler("describe task definition {name}")
 def describe_task_definition(client, name):
-    return client.describe_task_definition(taskDefinition=name)["taskDefinition"]
+    return client.describe_task_definition(taskDefinition=name, aws_retry=True)["taskDefinition"]
 
 
 @ECSErrorHandler.common_error_handler("create service {name} in cluster {cluster}")
@@ -156,20 +129,20 @@ def create_service(client, cluster, name, settings, tags):
     request = dict(settings, cluster=cluster, serviceName=name)
     if tags:
         request["tags"] = tags
-    return client.create_service(**request)["service"]
+    return client.create_service(**request, aws_retry=True)["service"]
 
 
 @ECSErrorHandler.common_error_handler("update service {name} in cluster {cluster}")
 def update_service(client, cluster, name, settings):
-    return client.update_service(cluster=cluster, service=name, **settings)["service"]
+    return client.update_service(cluster=cluster, service=name, **settings, aws_retry=True)["service"]
 
 
 @ECSErrorHandler.common_error_handler("delete service {name} in cluster {cluster}")
 def delete_service(client, cluster, name, scheduling_strategy):
     # A REPLICA service must be scaled to zero before DeleteService takes it without force.
     if scheduling_strategy != "DAEMON":
-        client.update_service(cluster=cluster, service=name, desiredCount=0)
-    return client.delete_service(cluster=cluster, service=name)["service"]
+        client.update_service(cluster=cluster, service=name, desiredCount=0, aws_retry=True)
+    return client.delete_service(cluster=cluster, service=name, aws_retry=True)["service"]
 
 
 @ECSErrorHandler.common_error_handler("explain why service {name} in cluster {cluster} is not stable")
@@ -181,10 +154,10 @@ def why_not_stable(client, cluster, name):
         {"id": d.get("id"), "status": d.get("status"), "rollout_state": d.get("rolloutState"), "reason": d.get("rolloutStateReason")}
         for d in service.get("deployments", [])
     ]
-    stopped_arns = client.list_tasks(cluster=cluster, serviceName=name, desiredStatus="STOPPED").get("taskArns", [])
+    stopped_arns = client.list_tasks(cluster=cluster, serviceName=name, desiredStatus="STOPPED", aws_retry=True).get("taskArns", [])
     stopped = []
     if stopped_arns:
-        for task in client.describe_tasks(cluster=cluster, tasks=stopped_arns[:STOPPED_TASKS_IN_ERROR]).get("tasks", []):
+        for task in client.describe_tasks(cluster=cluster, tasks=stopped_arns[:STOPPED_TASKS_IN_ERROR], aws_retry=True).get("tasks", []):
             stopped.append({
                 "task_arn": task.get("taskArn"),
                 "stopped_reason": task.get("stoppedReason"),

@@ -29,6 +29,6 @@ def plan_tags(current, desired, purge):
 @ECSErrorHandler.common_error_handler("update tags of {arn}")
 def apply_tags(client, arn, to_set, to_unset):
     if to_unset:
-        client.untag_resource(resourceArn=arn, tagKeys=list(to_unset))
+        client.untag_resource(resourceArn=arn, tagKeys=list(to_unset), aws_retry=True)
     if to_set:
-        client.tag_resource(resourceArn=arn, tags=dict_to_tags(to_set))
+        client.tag_resource(resourceArn=arn, tags=dict_to_tags(to_set), aws_retry=True)

@@ -1,0 +1,93 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hybridops.ecs_anywhere project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""ECS tasks: run, stop, and keep N of a definition running for a ``startedBy`` group."""
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
+
+from ..waiters import waiter
+from .common import RETRY
+from .common import ECSErrorHandler
+from .common import chunks
+
+# RunTask starts at most 10 tasks per call; DescribeTasks and StopTask batches likewise.
+RUN_TASK_LIMIT = 10
+DESCRIBE_TASKS_LIMIT = 100
+
+
+@ECSErrorHandler.common_error_handler("list tasks started by {started_by} in cluster {cluster}")
+def list_live_task_arns(client, cluster, started_by):
+    return paginated_query_with_retries(
+        client, "list_tasks", retry_decorator=RETRY, cluster=cluster, startedBy=started_by, desiredStatus="RUNNING"
+    )["taskArns"]
+
+
+@ECSErrorHandler.common_error_handler("describe tasks in cluster {cluster}")
+def describe_tasks(client, cluster, arns):
+    found = []
+    for batch in chunks(list(arns), DESCRIBE_TASKS_LIMIT):
+        found.extend(client.describe_tasks(cluster=cluster, tasks=batch, include=["TAGS"], aws_retry=True).get("tasks", []))
+    return found
+
+
+def live_tasks(client, cluster, started_by):
+    """Tasks of a startedBy group that ECS means to keep running (pending ones too), oldest first."""
+    tasks = describe_tasks(client, cluster, list_live_task_arns(client, cluster, started_by))
+    tasks = [task for task in tasks if task.get("desiredStatus") == "RUNNING"]
+    return sorted(tasks, key=lambda task: (str(task.get("createdAt", "")), task["taskArn"]))
+
+
+def plan_running(tasks, task_definition_arn, count):
+    """(how many to start, tasks to stop) so that exactly ``count`` tasks of the definition run.
+
+    Tasks of the group that run another definition are stale and stopped; of the
+    right ones the newest beyond ``count`` are stopped, so long-lived tasks stay.
+    """
+    current = [task for task in tasks if task["taskDefinitionArn"] == task_definition_arn]
+    stale = [task for task in tasks if task["taskDefinitionArn"] != task_definition_arn]
+    surplus = current[count:]
+    return max(0, count - len(current)), stale + surplus
+
+
+@ECSErrorHandler.common_error_handler("run {count} task(s) in cluster {cluster}")
+def run_tasks(client, cluster, request, count):
+    """Start ``count`` tasks; returns (tasks, failures). RunTask reports placement failures instead of raising."""
+    started, failures = [], []
+    remaining = count
+    while remaining > 0:
+        batch = min(remaining, RUN_TASK_LIMIT)
+        result = client.run_task(cluster=cluster, count=batch, **request, aws_retry=True)
+        started.extend(result.get("tasks", []))
+        failures.extend(result.get("failures", []))
+        remaining -= batch
+        if result.get("failures"):
+            break  # The next batch would fail for the same reason.
+    return started, failures
+
+
+@ECSErrorHandler.common_error_handler("stop tasks in cluster {cluster}")
+def stop_tasks(client, cluster, arns, reason):
+    return [client.stop_task(cluster=cluster, task=arn, reason=reason, aws_retry=True)["task"] for arn in arns]
+
+
+def wait_for_tasks(client, cluster, arns, status, timeout):
+    """botocore's TasksRunning or TasksStopped waiter over every task in ``arns``."""
+    name = "TasksRunning" if status == "RUNNING" else "TasksStopped"
+    for batch in chunks(list(arns), DESCRIBE_TASKS_LIMIT):
+        waiter(client, name, timeout).wait(cluster=cluster, tasks=batch)
+
+
+def stop_reasons(tasks):
+    """Why tasks stopped, with each container's exit code: what a user needs when a task fails."""
+    return [
+        {
+            "task_arn": task.get("taskArn"),
+            "last_status": task.get("lastStatus"),
+            "stop_code": task.get("stopCode"),
+            "stopped_reason": task.get("stoppedReason"),
+            "containers": [{"name": c.get("name"), "exit_code": c.get("exitCode"), "reason": c.get("reason")} for c in task.get("containers", [])],
+        }
+        for task in tasks
+        if task.get("lastStatus") == "STOPPED" or task.get("stoppedReason")
+    ]
