@@ -15,6 +15,8 @@ the server), and raises one error that names the path of every bad field:
 
 import re
 
+from ansible.module_utils.common.dict_transformations import _camel_to_snake
+
 try:
     from botocore.validate import ParamValidator
 except ImportError:
@@ -87,6 +89,31 @@ def _enum_errors(value, shape, path):
         yield f"{path}: expected one of {', '.join(shape.enum)}, got {value!r}"
 
 
+def _limit_errors(value, shape, path):
+    """botocore checks the model's minimums only; AWS refuses values over its maximums too."""
+    if shape is None or value is None:
+        return
+    kind, limit = shape.type_name, shape.metadata.get("max")
+    if kind == "structure" and isinstance(value, dict):
+        for key, item in value.items():
+            if key in shape.members:
+                yield from _limit_errors(item, shape.members[key], f"{path}.{key}" if path else key)
+    elif kind == "list" and isinstance(value, list):
+        if limit is not None and len(value) > limit:
+            yield f"{path}: must have at most {limit} element(s), got {len(value)}"
+        for index, item in enumerate(value):
+            yield from _limit_errors(item, shape.member, f"{path}[{index}]")
+    elif kind == "map" and isinstance(value, dict):
+        for key, item in value.items():
+            yield from _limit_errors(item, shape.value, f"{path}.{key}")
+    elif limit is None:
+        return
+    elif kind == "string" and isinstance(value, str) and len(value) > limit:
+        yield f"{path}: must have at most {limit} character(s), got {len(value)}"
+    elif kind in ("integer", "long", "float", "double") and isinstance(value, (int, float)) and not isinstance(value, bool) and value > limit:
+        yield f"{path}: must be at most {limit}, got {value!r}"
+
+
 def _join(prefix, path):
     path = path.lstrip(".")
     if not prefix:
@@ -123,6 +150,7 @@ def validate(params, shape, prefix=""):
     else:
         errors = report.generate_report().splitlines() if report.has_errors() else []
     errors.extend(_join(prefix, error) for error in _enum_errors(params, shape, ""))
+    errors.extend(_join(prefix, error) for error in _limit_errors(params, shape, ""))
     if errors:
         raise RequestValidationError(errors)
 
@@ -141,3 +169,21 @@ def member_shape(client, operation_name, *path):
     for name in path:
         shape = shape.member if name == "[]" else shape.members[name]
     return shape
+
+
+def option_path(message, renames=None):
+    """A validation message whose AWS field path is given as the module's option path.
+
+    ``renames`` maps AWS paths to options where the names differ (``{"clusterName": "name"}``);
+    the rest is snake-cased: ``defaultCapacityProviderStrategy[0].weight`` becomes
+    ``default_capacity_provider_strategy[0].weight``.
+    """
+    path, sep, text = message.partition(": ")
+    if not sep:
+        return message
+    for aws_path in sorted(renames or {}, key=len, reverse=True):
+        if path == aws_path or path.startswith(aws_path + ".") or path.startswith(aws_path + "["):
+            path = renames[aws_path] + path[len(aws_path):]
+            break
+    segments = [re.sub(r"^[A-Za-z0-9]+", lambda match: _camel_to_snake(match.group(0)), segment) for segment in path.split(".")]
+    return ".".join(segments) + sep + text

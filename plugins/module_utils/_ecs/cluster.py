@@ -2,9 +2,15 @@
 # Copyright: Contributors to the hybridops.ecs_anywhere project
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Reading ECS clusters: shared by ecs_cluster and ecs_cluster_info."""
+"""ECS clusters: the reads ecs_cluster and ecs_cluster_info share, and the writes of ecs_cluster."""
 
+import time
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_message
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+from ansible_collections.amazon.aws.plugins.module_utils.waiter import BaseWaiterFactory
+from ansible_collections.amazon.aws.plugins.module_utils.waiter import custom_waiter_config
 
 from .common import RETRY
 from .common import ECSErrorHandler
@@ -29,7 +35,7 @@ def describe_clusters(client, names):
     """Clusters by name or ARN; missing ones are left out (status MISSING is not a cluster)."""
     found = []
     for batch in chunks(list(names), DESCRIBE_CLUSTERS_LIMIT):
-        result = client.describe_clusters(clusters=batch, include=CLUSTER_INCLUDE)
+        result = client.describe_clusters(clusters=batch, include=CLUSTER_INCLUDE, aws_retry=True)
         found.extend(result.get("clusters", []))
     return found
 
@@ -43,7 +49,7 @@ def list_container_instance_arns(client, cluster):
 def describe_container_instances(client, cluster, arns):
     found = []
     for batch in chunks(list(arns), DESCRIBE_INSTANCES_LIMIT):
-        found.extend(client.describe_container_instances(cluster=cluster, containerInstances=batch).get("containerInstances", []))
+        found.extend(client.describe_container_instances(cluster=cluster, containerInstances=batch, aws_retry=True).get("containerInstances", []))
     return found
 
 
@@ -55,3 +61,154 @@ def external_instance_count(client, cluster_arn):
     """How many of a cluster's container instances are ECS Anywhere (external) ones."""
     arns = list_container_instance_arns(client, cluster_arn)
     return sum(1 for instance in describe_container_instances(client, cluster_arn, arns) if is_external(instance))
+
+
+# -- one cluster: what ecs_cluster reads and writes -------------------------------------
+
+# The message ECS gives while the service-linked role it needs does not exist (yet: IAM is eventually consistent).
+SERVICE_ROLE_NOT_READY = "Unable to assume the service linked role"
+# DescribeServices takes at most 10 services per call.
+DESCRIBE_SERVICES_LIMIT = 10
+
+
+def get_cluster(client, name):
+    """The cluster called ``name``, or None; a deleted (INACTIVE) cluster is no cluster."""
+    found = [cluster for cluster in describe_clusters(client, [name]) if cluster.get("status") != "INACTIVE"]
+    return found[0] if found else None
+
+
+@ECSErrorHandler.common_error_handler("create cluster {name}")
+def create_cluster(client, name, request, role_just_created=False):
+    # A service-linked role made moments ago may not be assumable yet; give IAM about a minute.
+    attempts = 8 if role_just_created else 1
+    for attempt in range(attempts):
+        try:
+            return client.create_cluster(aws_retry=True, **request)["cluster"]
+        except is_boto3_error_message(SERVICE_ROLE_NOT_READY):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(min(2 ** attempt, 15))
+    return None  # not reached
+
+
+@ECSErrorHandler.common_error_handler("update settings of cluster {name}")
+def update_cluster_settings(client, name, settings):
+    return client.update_cluster_settings(cluster=name, settings=settings, aws_retry=True)["cluster"]
+
+
+@ECSErrorHandler.common_error_handler("update cluster {name}")
+def update_cluster(client, name, changes):
+    return client.update_cluster(cluster=name, aws_retry=True, **changes)["cluster"]
+
+
+@ECSErrorHandler.common_error_handler("put capacity providers of cluster {name}")
+def put_cluster_capacity_providers(client, name, providers, strategy):
+    return client.put_cluster_capacity_providers(
+        cluster=name, capacityProviders=providers, defaultCapacityProviderStrategy=strategy, aws_retry=True
+    )["cluster"]
+
+
+@ECSErrorHandler.common_error_handler("update tags of cluster {arn}")
+def update_tags(client, arn, to_set, to_unset):
+    if to_unset:
+        client.untag_resource(resourceArn=arn, tagKeys=list(to_unset), aws_retry=True)
+    if to_set:
+        client.tag_resource(resourceArn=arn, tags=ansible_dict_to_boto3_tag_list(to_set, "key", "value"), aws_retry=True)
+
+
+@ECSErrorHandler.common_error_handler("delete cluster {name}")
+def delete_cluster(client, name):
+    return client.delete_cluster(cluster=name, aws_retry=True)["cluster"]
+
+
+@ECSErrorHandler.common_error_handler("list services of cluster {cluster}")
+def list_service_arns(client, cluster):
+    return paginated_query_with_retries(client, "list_services", retry_decorator=RETRY, cluster=cluster)["serviceArns"]
+
+
+@ECSErrorHandler.common_error_handler("describe services of cluster {cluster}")
+def describe_services(client, cluster, arns):
+    found = []
+    for batch in chunks(list(arns), DESCRIBE_SERVICES_LIMIT):
+        found.extend(client.describe_services(cluster=cluster, services=batch, aws_retry=True).get("services", []))
+    return found
+
+
+def blockers(client, cluster):
+    """What DeleteCluster would refuse: (registered container instances, ACTIVE services)."""
+    instances = describe_container_instances(client, cluster, list_container_instance_arns(client, cluster))
+    services = [service for service in describe_services(client, cluster, list_service_arns(client, cluster)) if service.get("status") == "ACTIVE"]
+    return instances, services
+
+
+@ECSErrorHandler.common_error_handler("scale service {name} of cluster {cluster} to 0 and delete it")
+def remove_service(client, cluster, name, scheduling_strategy):
+    if scheduling_strategy != "DAEMON":  # a daemon service has no desired count to scale
+        client.update_service(cluster=cluster, service=name, desiredCount=0, aws_retry=True)
+    client.delete_service(cluster=cluster, service=name, force=True, aws_retry=True)
+
+
+@ECSErrorHandler.common_error_handler("wait for the deleted services of cluster {cluster} to become inactive")
+def wait_services_inactive(client, cluster, names, timeout):
+    waiter = getattr(client, "client", client).get_waiter("services_inactive")
+    for batch in chunks(list(names), DESCRIBE_SERVICES_LIMIT):
+        waiter.wait(cluster=cluster, services=batch, WaiterConfig=custom_waiter_config(timeout, default_pause=5))
+
+
+@ECSErrorHandler.common_error_handler("stop the tasks of cluster {cluster}")
+def stop_tasks(client, cluster, reason):
+    arns = paginated_query_with_retries(client, "list_tasks", retry_decorator=RETRY, cluster=cluster, desiredStatus="RUNNING")["taskArns"]
+    for arn in arns:
+        client.stop_task(cluster=cluster, task=arn, reason=reason, aws_retry=True)
+    return arns
+
+
+@ECSErrorHandler.common_error_handler("deregister container instance {arn} from cluster {cluster}")
+def deregister_instance(client, cluster, arn):
+    client.deregister_container_instance(cluster=cluster, containerInstance=arn, force=True, aws_retry=True)
+
+
+class ClusterWaiters(BaseWaiterFactory):
+    """ECS has no cluster waiters of its own."""
+
+    @property
+    def _waiter_model_data(self):
+        return {
+            "cluster_active": {
+                "operation": "DescribeClusters",
+                "delay": 5,
+                "maxAttempts": 60,
+                "acceptors": [
+                    {
+                        "state": "success",
+                        "matcher": "path",
+                        # Capacity provider changes finish when attachmentsStatus says so.
+                        "argument": "clusters[0].status == 'ACTIVE' && (clusters[0].attachmentsStatus == `null` "
+                        "|| clusters[0].attachmentsStatus == 'UPDATE_COMPLETE')",
+                        "expected": True,
+                    },
+                    {"state": "failure", "matcher": "pathAny", "argument": "clusters[].status", "expected": "FAILED"},
+                    {"state": "failure", "matcher": "pathAny", "argument": "clusters[].attachmentsStatus", "expected": "UPDATE_FAILED"},
+                ],
+            },
+            "cluster_inactive": {
+                "operation": "DescribeClusters",
+                "delay": 5,
+                "maxAttempts": 60,
+                "acceptors": [
+                    {"state": "success", "matcher": "path", "argument": "length(clusters[?status != 'INACTIVE']) == `0`", "expected": True},
+                ],
+            },
+        }
+
+
+@ECSErrorHandler.common_error_handler("wait for cluster {name} to become {state}")
+def wait_for_cluster(client, name, state, timeout):
+    waiter = ClusterWaiters().get_waiter(getattr(client, "client", client), "cluster_active" if state == "ACTIVE" else "cluster_inactive")
+    waiter.wait(clusters=[name], include=["ATTACHMENTS"], WaiterConfig=custom_waiter_config(timeout, default_pause=5))
+
+
+@ECSErrorHandler.common_error_handler("read Cloud Map namespace {arn}")
+def namespace_name(client, arn):
+    """The name of a Cloud Map namespace (DescribeClusters gives its ARN; users give names too)."""
+    return client.get_namespace(Id=arn.rsplit("/", 1)[-1], aws_retry=True)["Namespace"]["Name"]

@@ -1,0 +1,31 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hybridops.ecs_anywhere project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Error handling and client glue shared by every SSM module (the sibling of _ecs/common.py)."""
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+# Throttling is retried by AWSRetry already; SSM also answers a busy control plane with these.
+RETRY = AWSRetry.jittered_backoff(retries=10, catch_extra_error_codes=["InternalServerError", "TooManyUpdates"])
+
+
+class AnsibleSSMError(AnsibleAWSError):
+    pass
+
+
+class SSMErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleSSMError
+
+    @classmethod
+    def _is_missing(cls):
+        # InvalidActivation: the activation is gone (deleted, or never was).
+        return is_boto3_error_code(["InvalidActivation", "InvalidInstanceId"])
+
+
+def ssm_client(module):
+    """An SSM client; calls made with aws_retry=True retry throttling with jittered backoff."""
+    return module.client("ssm", retry_decorator=RETRY)

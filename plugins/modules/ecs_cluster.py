@@ -1,0 +1,421 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hybridops.ecs_anywhere project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: ecs_cluster
+short_description: Manage an Amazon ECS cluster, its settings, capacity providers and the ECS service-linked role
+version_added: 0.1.0
+description:
+  - Creates, updates in place or deletes an ECS cluster.
+  - Manages Container Insights, the ECS Exec configuration, capacity providers and the default capacity provider strategy,
+    the default Service Connect namespace and tags. Only what is set is compared; what is left out stays as it is.
+  - Creates the ECS service-linked role C(AWSServiceRoleForECS) when the account lacks it, instead of failing later with
+    C(Unable to assume the service linked role).
+  - O(state=absent) refuses a cluster that still has registered container instances or active services, and names them,
+    unless O(force=true).
+  - Options are checked against the ECS API model before anything is written; an error names the option at fault.
+author:
+  - Hybridops Maintainers (@hybridops)
+options:
+  name:
+    description:
+      - Name of the cluster.
+    type: str
+    required: true
+    aliases: [cluster_name]
+  state:
+    description:
+      - V(present) creates the cluster or updates it in place; V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  container_insights:
+    description:
+      - CloudWatch Container Insights for the cluster. V(enhanced) adds observability at task and container level.
+      - When omitted, the setting is left as it is (on creation, the account's default applies).
+    type: str
+    choices: [enabled, enhanced, disabled]
+  execute_command_configuration:
+    description:
+      - The ECS Exec configuration of the cluster.
+      - It is compared and sent whole, as UpdateCluster replaces it whole; what is left out takes AWS's defaults.
+    type: dict
+    suboptions:
+      kms_key_id:
+        description: KMS key that encrypts the data between the client and the container.
+        type: str
+      logging:
+        description:
+          - Where the output of ECS Exec commands goes. V(DEFAULT) uses the task's C(awslogs) configuration, V(NONE) logs
+            nothing, V(OVERRIDE) uses O(execute_command_configuration.log_configuration).
+        type: str
+        choices: [DEFAULT, NONE, OVERRIDE]
+      log_configuration:
+        description: Destinations of the command output when O(execute_command_configuration.logging=OVERRIDE).
+        type: dict
+        suboptions:
+          cloud_watch_log_group_name:
+            description: CloudWatch Logs group.
+            type: str
+          cloud_watch_encryption_enabled:
+            description: Whether the log group is encrypted.
+            type: bool
+          s3_bucket_name:
+            description: S3 bucket.
+            type: str
+          s3_encryption_enabled:
+            description: Whether the bucket is encrypted.
+            type: bool
+          s3_key_prefix:
+            description: Prefix of the S3 objects.
+            type: str
+  capacity_providers:
+    description:
+      - Names of the capacity providers of the cluster (V(FARGATE), V(FARGATE_SPOT), or Auto Scaling group providers).
+      - Order does not matter. V([]) removes them all.
+    type: list
+    elements: str
+  default_capacity_provider_strategy:
+    description:
+      - The default capacity provider strategy of the cluster; each provider must be in O(capacity_providers).
+      - Order does not matter. V([]) removes it.
+    type: list
+    elements: dict
+    suboptions:
+      capacity_provider:
+        description: Name of the capacity provider.
+        type: str
+        required: true
+      weight:
+        description: Relative share of tasks (0 to 1000). AWS's default is 0.
+        type: int
+      base:
+        description: Tasks to run on this provider before the weights apply (0 to 100000). AWS's default is 0.
+        type: int
+  service_connect_defaults:
+    description:
+      - The default Service Connect namespace of the cluster.
+    type: dict
+    suboptions:
+      namespace:
+        description:
+          - Name or ARN of the Cloud Map namespace; a new name makes ECS create an HTTP namespace.
+          - V("") removes the default (the namespace itself stays in Cloud Map).
+        type: str
+        required: true
+  tags:
+    description:
+      - Tags of the cluster. When omitted, tags are left as they are.
+    type: dict
+    aliases: [resource_tags]
+  purge_tags:
+    description:
+      - Remove tags not in O(tags). Tags whose key starts with C(aws:) are never removed.
+    type: bool
+    default: true
+  create_service_linked_role:
+    description:
+      - Create the ECS service-linked role C(AWSServiceRoleForECS) (path C(/aws-service-role/ecs.amazonaws.com/)) when it is
+        missing. Needs C(iam:GetRole) and C(iam:CreateServiceLinkedRole).
+      - When C(iam:GetRole) is denied, the module warns and carries on.
+    type: bool
+    default: true
+  force:
+    description:
+      - With O(state=absent), delete a cluster that still has container instances or services
+        (services are scaled to 0 and deleted, running tasks stopped, instances deregistered with force).
+    type: bool
+    default: false
+  wait:
+    description:
+      - Wait until the cluster is V(ACTIVE) (with capacity provider changes done), or V(INACTIVE) after deletion.
+    type: bool
+    default: true
+  wait_timeout:
+    description: Seconds to wait.
+    type: int
+    default: 300
+notes:
+  - The service-linked role is created once per account; after it is made, cluster creation is retried for about a minute
+    while IAM spreads the news.
+  - Returned RV(cluster) keeps AWS's keys. In check mode it is the cluster as it is now (empty when it would be created).
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+  - hybridops.ecs_anywhere.attributes
+"""
+
+EXAMPLES = r"""
+- name: A cluster for ECS Anywhere, with Container Insights and ECS Exec logging to CloudWatch
+  hybridops.ecs_anywhere.ecs_cluster:
+    name: edge
+    container_insights: enabled
+    execute_command_configuration:
+      logging: OVERRIDE
+      log_configuration:
+        cloud_watch_log_group_name: /ecs/edge/exec
+    tags:
+      team: edge
+  register: edge
+
+- name: Fargate capacity providers and a default strategy
+  hybridops.ecs_anywhere.ecs_cluster:
+    name: edge
+    capacity_providers: [FARGATE, FARGATE_SPOT]
+    default_capacity_provider_strategy:
+      - capacity_provider: FARGATE
+        weight: 1
+        base: 1
+
+- name: Add a tag, keep the others
+  hybridops.ecs_anywhere.ecs_cluster:
+    name: edge
+    tags:
+      cost-centre: "42"
+    purge_tags: false
+
+- name: Delete the cluster, taking down what still runs in it
+  hybridops.ecs_anywhere.ecs_cluster:
+    name: edge
+    state: absent
+    force: true
+"""
+
+RETURN = r"""
+cluster:
+  description:
+    - The cluster as ECS DescribeClusters returns it (AWS's keys), with settings, configuration, attachments and tags.
+    - After deletion, the cluster ECS returned (status C(INACTIVE)); empty when there was none.
+  returned: always
+  type: dict
+  contains:
+    clusterArn:
+      description: The cluster's ARN.
+      type: str
+      sample: arn:aws:ecs:us-east-1:123456789012:cluster/edge
+    clusterName:
+      description: The cluster's name.
+      type: str
+      sample: edge
+    status:
+      description: C(ACTIVE), C(PROVISIONING), C(DEPROVISIONING), C(FAILED) or C(INACTIVE).
+      type: str
+      sample: ACTIVE
+    settings:
+      description: Cluster settings.
+      type: list
+      elements: dict
+      sample: [{"name": "containerInsights", "value": "enabled"}]
+    configuration:
+      description: The ECS Exec configuration.
+      type: dict
+      sample: {"executeCommandConfiguration": {"logging": "DEFAULT"}}
+    capacityProviders:
+      description: Capacity providers of the cluster.
+      type: list
+      elements: str
+      sample: [FARGATE]
+    defaultCapacityProviderStrategy:
+      description: The default capacity provider strategy.
+      type: list
+      elements: dict
+      sample: [{"capacityProvider": "FARGATE", "weight": 1, "base": 0}]
+    serviceConnectDefaults:
+      description: The default Service Connect namespace (its ARN).
+      type: dict
+      sample: {"namespace": "arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-abcdefgh"}
+    tags:
+      description: Tags as AWS lists them.
+      type: list
+      elements: dict
+      sample: [{"key": "team", "value": "edge"}]
+service_linked_role_created:
+  description: Whether the ECS service-linked role was created (in check mode, whether it would be).
+  returned: always
+  type: bool
+  sample: false
+deleted_services:
+  description: Services deleted to delete the cluster (O(force=true)).
+  returned: when O(state=absent)
+  type: list
+  elements: str
+  sample: [web]
+deregistered_instances:
+  description: Container instances deregistered to delete the cluster (O(force=true)), by EC2 or managed instance id.
+  returned: when O(state=absent)
+  type: list
+  elements: str
+  sample: [mi-0123456789abcdef0]
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs import cluster as api
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster_plan import OPTION_NAMES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster_plan import blocker_names
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster_plan import create_request
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster_plan import plan_absent
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster_plan import plan_present
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_linked_role import create_service_linked_role
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_linked_role import iam_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_linked_role import service_linked_role_exists
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import option_path
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
+
+
+class Refused(Exception):
+    """The module will not do what was asked; the message says why."""
+
+
+def desired(module, client):
+    """The CreateCluster request of the options, checked against the ECS model (no call is made)."""
+    try:
+        return prepare_request(client, "CreateCluster", create_request(module.params))
+    except RequestValidationError as e:
+        raise Refused("Invalid options: " + "; ".join(option_path(error, OPTION_NAMES) for error in e.errors)) from None
+
+
+def role_state(module):
+    """Whether the service-linked role exists; None when the module does not manage it or IAM will not say."""
+    if module.params["state"] != "present" or not module.params["create_service_linked_role"]:
+        return None
+    try:
+        return service_linked_role_exists(iam_client(module))
+    except AnsibleAWSError as e:
+        code = (getattr(e.exception, "response", None) or {}).get("Error", {}).get("Code")
+        if code in ("AccessDenied", "AccessDeniedException"):
+            module.warn(f"Cannot tell whether the ECS service-linked role exists ({e.message}); not creating it.")
+            return None
+        raise
+
+
+def current(module, client, request):
+    """The cluster, and the Service Connect namespace in the user's form when it is the one set."""
+    cluster = api.get_cluster(client, request["clusterName"])
+    wanted = (request.get("serviceConnectDefaults") or {}).get("namespace")
+    have = ((cluster or {}).get("serviceConnectDefaults") or {}).get("namespace")
+    namespace = None
+    if wanted and have and wanted != have and not wanted.startswith("arn:") and have.startswith("arn:"):
+        # DescribeClusters gives the namespace's ARN; the user may have given its name.
+        sd_client = module.client("servicediscovery", retry_decorator=AWSRetry.jittered_backoff())
+        if api.namespace_name(sd_client, have) == wanted:
+            namespace = wanted
+    return cluster, namespace
+
+
+def plan(module, client, request):
+    cluster, namespace = current(module, client, request)
+    if module.params["state"] == "present":
+        return plan_present(request, cluster, module.params["purge_tags"], namespace, role_state(module)), cluster, ([], [])
+    the_plan = plan_absent(cluster)
+    in_the_way = api.blockers(client, cluster["clusterArn"]) if cluster else ([], [])
+    instances, services = blocker_names(*in_the_way)
+    if (instances or services) and not module.params["force"]:
+        raise Refused(
+            f"Cluster {request['clusterName']} still has registered container instances ({', '.join(instances) or 'none'}) "
+            f"and active services ({', '.join(services) or 'none'}); deregister and delete them first, or set force=true."
+        )
+    return the_plan, cluster, in_the_way
+
+
+def empty_cluster(client, cluster, instances, services, timeout):
+    """What force=true takes down before DeleteCluster: services, their tasks, container instances."""
+    arn = cluster["clusterArn"]
+    for service in services:
+        api.remove_service(client, arn, service["serviceName"], service.get("schedulingStrategy"))
+    api.stop_tasks(client, arn, "Cluster deleted by hybridops.ecs_anywhere.ecs_cluster (force=true)")
+    for instance in instances:
+        api.deregister_instance(client, arn, instance["containerInstanceArn"])
+    if services:
+        # DeleteCluster refuses while services are still draining.
+        api.wait_services_inactive(client, arn, [service["serviceArn"] for service in services], timeout)
+
+
+def apply(module, client, the_plan, cluster, in_the_way):
+    """Make the planned calls; the only place that looks at check mode."""
+    params = module.params
+    name = params["name"]
+    instances, services = in_the_way
+    result = {"changed": the_plan.changed, "diff": the_plan.diff, "service_linked_role_created": the_plan.create_role, "cluster": cluster or {}}
+    if params["state"] == "absent":
+        named_instances, named_services = blocker_names(instances, services)
+        result.update(deleted_services=named_services, deregistered_instances=named_instances)
+    if module.check_mode or not the_plan.changed:
+        return result
+    if the_plan.create_role:
+        result["service_linked_role_created"] = create_service_linked_role(iam_client(module))
+    if the_plan.delete:
+        empty_cluster(client, cluster, instances, services, params["wait_timeout"])
+        result["cluster"] = api.delete_cluster(client, name)
+        if params["wait"]:
+            api.wait_for_cluster(client, name, "INACTIVE", params["wait_timeout"])
+        return result
+    if the_plan.create:
+        request = dict(the_plan.create)
+        if not (request.get("serviceConnectDefaults") or {}).get("namespace"):
+            request.pop("serviceConnectDefaults", None)  # "" removes a default; a new cluster has none
+        api.create_cluster(client, name, request, role_just_created=result["service_linked_role_created"])
+    if the_plan.settings:
+        api.update_cluster_settings(client, name, the_plan.settings)
+    if the_plan.update:
+        api.update_cluster(client, name, the_plan.update)
+    if the_plan.capacity:
+        api.put_cluster_capacity_providers(client, name, *the_plan.capacity)
+    if the_plan.tags != ({}, []):
+        api.update_tags(client, cluster["clusterArn"], *the_plan.tags)
+    if params["wait"]:
+        api.wait_for_cluster(client, name, "ACTIVE", params["wait_timeout"])
+    result["cluster"] = api.get_cluster(client, name) or {}
+    return result
+
+
+def main():
+    strategy = dict(capacity_provider=dict(type="str", required=True), weight=dict(type="int"), base=dict(type="int"))
+    log_configuration = dict(
+        cloud_watch_log_group_name=dict(type="str"),
+        cloud_watch_encryption_enabled=dict(type="bool"),
+        s3_bucket_name=dict(type="str"),
+        s3_encryption_enabled=dict(type="bool"),
+        s3_key_prefix=dict(type="str", no_log=False),
+    )
+    execute = dict(
+        kms_key_id=dict(type="str", no_log=False),
+        logging=dict(type="str", choices=["DEFAULT", "NONE", "OVERRIDE"]),
+        log_configuration=dict(type="dict", options=log_configuration),
+    )
+    argument_spec = dict(
+        name=dict(type="str", required=True, aliases=["cluster_name"]),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        container_insights=dict(type="str", choices=["enabled", "enhanced", "disabled"]),
+        execute_command_configuration=dict(type="dict", options=execute),
+        capacity_providers=dict(type="list", elements="str"),
+        default_capacity_provider_strategy=dict(type="list", elements="dict", options=strategy),
+        service_connect_defaults=dict(type="dict", options=dict(namespace=dict(type="str", required=True))),
+        tags=dict(type="dict", aliases=["resource_tags"]),
+        purge_tags=dict(type="bool", default=True),
+        create_service_linked_role=dict(type="bool", default=True),
+        force=dict(type="bool", default=False),
+        wait=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=300),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    client = ecs_client(module)
+    try:
+        request = desired(module, client)
+        result = apply(module, client, *plan(module, client, request))
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+    except Refused as e:
+        module.fail_json(msg=str(e))
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,316 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hybridops.ecs_anywhere project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: ssm_activation
+short_description: Manage AWS Systems Manager hybrid activations, the codes that register on-prem hosts
+version_added: 0.1.0
+description:
+  - Creates and deletes SSM hybrid activations, with which C(amazon-ssm-agent) registers on-prem hosts as managed
+    (C(mi-)) instances, for instance before they join an ECS Anywhere cluster.
+  - An activation is identified by O(name), kept in its tag C(hybridops:activation-name).
+  - With O(state=present), a usable activation of that name (not expired, registrations left, same O(iam_role)) is kept
+    as it is. Otherwise one is created; with O(replace_unusable=true) the unusable ones of that name are deleted.
+  - AWS cannot change an activation, not even its tags. When a kept activation differs from the other options, the module
+    warns; delete it (O(state=absent)) to get one made to the options.
+  - Options are checked against the SSM API model before anything is written; an error names the option at fault.
+author:
+  - Hybridops Maintainers (@hybridops)
+options:
+  name:
+    description:
+      - Name of the activation, kept in its tag C(hybridops:activation-name).
+      - Required with O(state=present). With O(state=absent), every activation of that name is deleted.
+    type: str
+  id:
+    description:
+      - ID of the activation to delete. Only with O(state=absent); when O(name) is also given, the activation must carry it.
+    type: str
+    aliases: [activation_id]
+  state:
+    description:
+      - V(present) makes sure a usable activation of the name exists; V(absent) deletes.
+    type: str
+    choices: [present, absent]
+    default: present
+  iam_role:
+    description:
+      - The IAM role the registered instances get, as a name (or C(path/name)); an ARN is turned into that form.
+      - It must trust C(ssm.amazonaws.com). Required with O(state=present).
+    type: str
+  registration_limit:
+    description:
+      - How many hosts may register with the activation, 1 to 1000.
+    type: int
+    default: 1
+  expiration:
+    description:
+      - When the activation expires, as an ISO 8601 date-time (V(2030-01-31T12:00:00Z); without a zone, UTC) or as a duration from
+        now such as V(30m), V(1h), V(2d) or V(1d12h) (units V(w), V(d), V(h), V(m), V(s)).
+      - At most 30 days ahead. When omitted, AWS's default applies (24 hours).
+    type: str
+  default_instance_name:
+    description: The name the registered instances get in Systems Manager.
+    type: str
+  description:
+    description: Description of the activation.
+    type: str
+  tags:
+    description:
+      - Tags of the activation. AWS copies them to every instance that registers with it.
+      - The name tag C(hybridops:activation-name) is added; do not set it here.
+    type: dict
+    aliases: [resource_tags]
+  registration_metadata:
+    description: Key/value pairs AWS reserves for internal use (C(RegistrationMetadata)).
+    type: list
+    elements: dict
+    suboptions:
+      key:
+        description: The key.
+        type: str
+        required: true
+        no_log: false
+      value:
+        description: The value.
+        type: str
+        required: true
+  replace_unusable:
+    description:
+      - When no activation of the name is usable, delete the unusable ones (expired, no registrations left, another IAM role)
+        before creating a new one. With V(false) they are left alone.
+    type: bool
+    default: true
+notes:
+  - The activation code is only known when the activation is created; AWS never returns it again. So RV(activation_code) is
+    returned only by the run that creates the activation, and RV(code_available) tells whether it was. To get a fresh code, delete
+    the activation (O(state=absent)) and create it again.
+  - Register the result with C(no_log=true) on the task, as the code lets anyone register a host into the account. The module puts
+    the code nowhere else (not in the diff, not in warnings or errors).
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+  - hybridops.ecs_anywhere.attributes
+"""
+
+EXAMPLES = r"""
+- name: An activation for three hosts, valid for two hours
+  hybridops.ecs_anywhere.ssm_activation:
+    name: edge-onboarding
+    iam_role: ecsAnywhereRole
+    registration_limit: 3
+    expiration: 2h
+    default_instance_name: edge
+    tags:
+      team: edge
+  register: activation
+  no_log: true
+
+- name: Use the code, only when this run created the activation
+  ansible.builtin.set_fact:
+    edge_activation_id: "{{ activation.activation_id }}"
+    edge_activation_code: "{{ activation.activation_code }}"
+  when: activation.code_available
+  no_log: true
+
+- name: Delete the activations of that name once the hosts are registered
+  hybridops.ecs_anywhere.ssm_activation:
+    name: edge-onboarding
+    state: absent
+
+- name: Delete one activation by its id
+  hybridops.ecs_anywhere.ssm_activation:
+    id: "{{ edge_activation_id }}"
+    state: absent
+  when: edge_activation_id is defined
+"""
+
+RETURN = r"""
+activation:
+  description:
+    - The activation kept or created, as DescribeActivations returns it (AWS's keys), plus C(Name), C(Usable) and C(RegistrationsLeft).
+    - Empty in check mode when one would be created, and with O(state=absent).
+  returned: always
+  type: dict
+  contains:
+    ActivationId:
+      description: The activation's ID.
+      type: str
+      sample: 2a2dbd2a-36a2-4d1a-a9c1-4a0c1d2e3f4a
+    Name:
+      description: The activation's name (its C(hybridops:activation-name) tag).
+      type: str
+      sample: edge-onboarding
+    IamRole:
+      description: The IAM role registered instances get.
+      type: str
+      sample: ecsAnywhereRole
+    RegistrationLimit:
+      description: How many hosts may register.
+      type: int
+      sample: 3
+    RegistrationsCount:
+      description: How many have.
+      type: int
+      sample: 0
+    RegistrationsLeft:
+      description: How many more may.
+      type: int
+      sample: 3
+    ExpirationDate:
+      description: When the activation expires (ISO 8601).
+      type: str
+      sample: "2030-01-31T12:00:00+00:00"
+    Expired:
+      description: Whether it has.
+      type: bool
+      sample: false
+    Usable:
+      description: Not expired, registrations left, and the IAM role asked for.
+      type: bool
+      sample: true
+    Tags:
+      description: Tags as AWS lists them.
+      type: list
+      elements: dict
+      sample: [{"Key": "hybridops:activation-name", "Value": "edge-onboarding"}]
+activation_id:
+  description: The ID of the activation kept or created; null in check mode when one would be created, and with O(state=absent).
+  returned: always
+  type: str
+  sample: 2a2dbd2a-36a2-4d1a-a9c1-4a0c1d2e3f4a
+activation_code:
+  description:
+    - The activation code, which C(amazon-ssm-agent -register) takes with the ID. A secret; register the result with C(no_log=true).
+    - AWS gives it only when the activation is created.
+  returned: when this run created the activation (not in check mode)
+  type: str
+  sample: Ab12Cd34Ef56Gh78Ij90
+code_available:
+  description: Whether RV(activation_code) is returned, that is, whether this run created the activation.
+  returned: always
+  type: bool
+  sample: true
+deleted:
+  description: IDs of the activations deleted (or that would be, in check mode).
+  returned: always
+  type: list
+  elements: str
+  sample: [5f0e1f2a-0c3b-4d5e-8f9a-0b1c2d3e4f5a]
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import normalize_boto3_result
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation import create_activation
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation import delete_activation
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation import describe_activations
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation import filters
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation_plan import describe
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation_plan import desired_request
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation_plan import parse_expiration
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation_plan import plan_absent
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation_plan import plan_present
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation_plan import utcnow
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import ssm_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import option_path
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
+
+
+class Refused(Exception):
+    """The options cannot be acted on; the message names the option."""
+
+
+def desired(params, client, now):
+    """CreateActivation's request and expiry date from the options, checked against the SSM model (no call is made)."""
+    errors, expiration = [], None
+    try:
+        request = desired_request(params)
+    except ValueError as e:
+        raise Refused(f"Invalid options: {e}") from None
+    if params["expiration"]:
+        try:
+            expiration = parse_expiration(params["expiration"], now)
+        except ValueError as e:
+            errors.append(str(e))
+    try:
+        prepare_request(client, "CreateActivation", dict(request, ExpirationDate=expiration) if expiration else request)
+    except RequestValidationError as e:
+        errors.extend(option_path(error) for error in e.errors)
+    if errors:
+        raise Refused("Invalid options: " + "; ".join(errors))
+    return request, expiration
+
+
+def current(client, params):
+    """The activations the options name: by id, else every one carrying the name."""
+    by_id = filters(activation_ids=[params["id"]]) if params["id"] else None
+    return describe_activations(client, by_id, params["name"])
+
+
+def apply(module, client, plan, now):
+    """Make the planned calls; the only place that looks at check mode. The code goes to the result only."""
+    result = dict(changed=plan.changed, diff=plan.diff, deleted=plan.delete, code_available=False, activation_id=None, activation={})
+    if plan.keep:
+        result.update(activation_id=plan.keep["ActivationId"], activation=describe(plan.keep, now, module.params["iam_role"]))
+    if module.check_mode or not plan.changed:
+        return result
+    if plan.create:
+        activation_id, code = create_activation(client, module.params["name"], plan.create)
+        created = describe_activations(client, filters(activation_ids=[activation_id]))
+        result.update(activation_id=activation_id, activation_code=code, code_available=True)
+        result["activation"] = describe(created[0], utcnow(), module.params["iam_role"]) if created else {"ActivationId": activation_id}
+    for activation_id in plan.delete:
+        delete_activation(client, activation_id)
+    return result
+
+
+def main():
+    argument_spec = dict(
+        name=dict(type="str"),
+        id=dict(type="str", aliases=["activation_id"]),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        iam_role=dict(type="str"),
+        registration_limit=dict(type="int", default=1),
+        expiration=dict(type="str"),
+        default_instance_name=dict(type="str"),
+        description=dict(type="str"),
+        tags=dict(type="dict", aliases=["resource_tags"]),
+        registration_metadata=dict(
+            type="list", elements="dict", options=dict(key=dict(type="str", required=True, no_log=False), value=dict(type="str", required=True))
+        ),
+        replace_unusable=dict(type="bool", default=True),
+    )
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        required_if=[("state", "present", ["name", "iam_role"]), ("state", "absent", ["name", "id"], True)],
+    )
+    params = module.params
+    client = ssm_client(module)
+    now = utcnow()
+    try:
+        if params["state"] == "present":
+            if params["id"]:
+                raise Refused("id: only with state=absent; an activation to keep is found by name")
+            request, expiration = desired(params, client, now)
+            plan = plan_present(current(client, params), request, expiration, params["replace_unusable"], now)
+        else:
+            plan = plan_absent(current(client, params))
+        result = apply(module, client, plan, now)
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+    except Refused as e:
+        module.fail_json(msg=str(e))
+    for warning in plan.warnings:
+        module.warn(warning)
+    module.exit_json(**normalize_boto3_result(result))
+
+
+if __name__ == "__main__":
+    main()

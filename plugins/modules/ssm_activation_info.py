@@ -1,0 +1,153 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hybridops.ecs_anywhere project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: ssm_activation_info
+short_description: List AWS Systems Manager hybrid activations with their expiry and registration counts
+version_added: 0.1.0
+description:
+  - Lists SSM hybrid activations, with when they expire, how many hosts registered and how many may still, and whether they are usable.
+  - Never returns an activation code; AWS gives it only once, to whoever creates the activation.
+author:
+  - Hybridops Maintainers (@hybridops)
+options:
+  name:
+    description: Only activations of this name (their C(hybridops:activation-name) tag, as M(hybridops.ecs_anywhere.ssm_activation) sets it).
+    type: str
+  ids:
+    description: Only these activation IDs.
+    type: list
+    elements: str
+    aliases: [activation_ids]
+  iam_role:
+    description: Only activations that give this IAM role (name, C(path/name) or ARN).
+    type: str
+  default_instance_name:
+    description: Only activations with this default instance name.
+    type: str
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+  - hybridops.ecs_anywhere.attributes.info
+"""
+
+EXAMPLES = r"""
+- name: Every activation of the account and region
+  hybridops.ecs_anywhere.ssm_activation_info:
+  register: all_activations
+
+- name: The activations of one name
+  hybridops.ecs_anywhere.ssm_activation_info:
+    name: edge-onboarding
+  register: onboarding
+
+- name: Show the usable ones with what they have left
+  ansible.builtin.debug:
+    msg: "{{ item.ActivationId }}: {{ item.RegistrationsLeft }} registrations left until {{ item.ExpirationDate }}"
+  loop: "{{ onboarding.activations | selectattr('Usable') }}"
+"""
+
+RETURN = r"""
+activations:
+  description: The activations found, as DescribeActivations returns them (AWS's keys), plus C(Name), C(Usable) and C(RegistrationsLeft).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    ActivationId:
+      description: The activation's ID.
+      type: str
+      sample: 2a2dbd2a-36a2-4d1a-a9c1-4a0c1d2e3f4a
+    Name:
+      description: The activation's name (its C(hybridops:activation-name) tag); null when it has none.
+      type: str
+      sample: edge-onboarding
+    Description:
+      description: Its description.
+      type: str
+      sample: Hosts of the edge site
+    DefaultInstanceName:
+      description: The name registered instances get.
+      type: str
+      sample: edge
+    IamRole:
+      description: The IAM role registered instances get.
+      type: str
+      sample: ecsAnywhereRole
+    RegistrationLimit:
+      description: How many hosts may register.
+      type: int
+      sample: 3
+    RegistrationsCount:
+      description: How many have.
+      type: int
+      sample: 1
+    RegistrationsLeft:
+      description: How many more may.
+      type: int
+      sample: 2
+    CreatedDate:
+      description: When it was created (ISO 8601).
+      type: str
+      sample: "2030-01-29T12:00:00+00:00"
+    ExpirationDate:
+      description: When it expires (ISO 8601).
+      type: str
+      sample: "2030-01-31T12:00:00+00:00"
+    Expired:
+      description: Whether it has.
+      type: bool
+      sample: false
+    Usable:
+      description: Not expired, and registrations left.
+      type: bool
+      sample: true
+    Tags:
+      description: Tags as AWS lists them.
+      type: list
+      elements: dict
+      sample: [{"Key": "hybridops:activation-name", "Value": "edge-onboarding"}]
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import normalize_boto3_result
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation import describe_activations
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation import filters
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation_plan import describe
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation_plan import role_name
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation_plan import utcnow
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import ssm_client
+
+
+def gather(client, params):
+    found = describe_activations(
+        client,
+        filters(params["ids"], role_name(params["iam_role"]), params["default_instance_name"]),
+        params["name"],
+    )
+    now = utcnow()
+    return [describe(activation, now) for activation in found]
+
+
+def main():
+    argument_spec = dict(
+        name=dict(type="str"),
+        ids=dict(type="list", elements="str", aliases=["activation_ids"]),
+        iam_role=dict(type="str"),
+        default_instance_name=dict(type="str"),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    try:
+        activations = gather(ssm_client(module), module.params)
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+    module.exit_json(changed=False, activations=normalize_boto3_result(activations))
+
+
+if __name__ == "__main__":
+    main()
