@@ -21,6 +21,7 @@ from ..compare import strip_empty
 # CreateCluster's field paths that are named differently as options (validation errors name the option).
 OPTION_NAMES = {
     "clusterName": "name",
+    "settings[0].value": "container_insights",
     "settings": "container_insights",
     "configuration.executeCommandConfiguration": "execute_command_configuration",
 }
