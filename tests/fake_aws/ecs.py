@@ -20,7 +20,6 @@
 import json
 import os
 import re
-import time
 
 from moto.core.responses import ActionResult
 from moto.core.utils import utcnow
@@ -32,7 +31,7 @@ from moto.moto_api._internal import mock_random
 from moto.servicediscovery.models import servicediscovery_backends
 from moto.sts.models import sts_backends
 
-from . import ssm
+from . import clock, ssm
 
 EXTERNAL_ATTRIBUTE = "ecs.capability.external"
 CONTAINER_INSIGHTS_VALUES = ("enabled", "enhanced", "disabled")
@@ -68,7 +67,7 @@ def _agent_connected(container_instance):
     last = container_instance.__dict__.get("last_heartbeat")
     if last is None:  # created without the API (moto's own helpers): as moto reports it
         return container_instance.__dict__.get("_agent_connected", True)
-    return time.monotonic() - last <= agent_timeout()
+    return clock.monotonic() - last <= agent_timeout()
 
 
 def _set_agent_connected(container_instance, value):
@@ -330,7 +329,7 @@ class AnywhereEcsBackend(ecs_models.EC2ContainerServiceBackend):  # pylint: disa
             self.container_instances[cluster.name][instance.id] = instance
             cluster.registered_container_instances_count += 1
         _apply_registration(instance, params)
-        instance.last_heartbeat = time.monotonic()
+        instance.last_heartbeat = clock.monotonic()
         return instance
 
     def _caller_managed_instance(self, access_key):
@@ -354,7 +353,7 @@ class AnywhereEcsBackend(ecs_models.EC2ContainerServiceBackend):  # pylint: disa
         return instance
 
     def heartbeat(self, cluster_str, reference):
-        self._existing_instance(self._get_cluster(cluster_str), reference).last_heartbeat = time.monotonic()
+        self._existing_instance(self._get_cluster(cluster_str), reference).last_heartbeat = clock.monotonic()
 
     def deregister_container_instance(self, cluster_str, container_instance_str, force):
         cluster = self._get_cluster(cluster_str)

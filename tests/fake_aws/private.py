@@ -1,8 +1,12 @@
-"""The call log: a WSGI layer in front of moto that notes every AWS API call it serves.
+"""The endpoint's private paths, in a WSGI layer in front of moto.
 
-``GET /_fake_aws/calls`` answers ``[{"service": "ecs", "action": "DescribeTaskDefinition"}, ...]``
-in the order the calls arrived, since start or since ``DELETE /_fake_aws/calls``.  Tests
-count calls with it (idempotent modules must not write; describe calls should not multiply).
+* ``GET /_fake_aws/calls``: ``[{"service": "ecs", "action": "DescribeTaskDefinition"}, ...]``,
+  every AWS API call served (errors included) in arrival order, since start or since
+  ``DELETE /_fake_aws/calls``.  Tests count calls with it (an idempotent module must not
+  write; describe calls should not multiply).
+* ``POST /_fake_aws/reset``: forget every resource and every call, put the clock back.
+* ``GET|POST /_fake_aws/clock``: ``{"offset": seconds}``; POST ``{"advance": seconds}`` moves
+  the clock of expiry and heartbeats forward (see clock.py).
 """
 
 import io
@@ -13,8 +17,9 @@ from urllib.parse import parse_qs
 
 import botocore.session
 
+from . import clock
+
 PRIVATE_PREFIX = "/_fake_aws/"
-CALLS_PATH = "/_fake_aws/calls"
 # Paths that are not AWS API calls: moto's own API and browsers' icon requests.
 NOT_API = ("/moto-api", "/favicon.ico", PRIVATE_PREFIX)
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/[^/]+/([^/]+)/aws4_request")
@@ -23,7 +28,7 @@ TARGET_SERVICES = ("ssm", "ecs", "ecr", "logs", "servicediscovery", "secretsmana
 
 
 class CallLog:
-    """A thread-safe list of (service, action) calls."""
+    """A thread-safe list of {"service", "action"} calls."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -42,22 +47,20 @@ class CallLog:
             self._calls.clear()
 
 
-def _target_prefixes():
-    session = botocore.session.get_session()
-    prefixes = {}
-    for service in TARGET_SERVICES:
-        model = session.get_service_model(service)
-        prefixes[model.metadata["targetPrefix"]] = model.metadata.get("signingName", model.metadata["endpointPrefix"])
-    return prefixes
-
-
-class CallLogMiddleware:
-    """Notes each AWS call, then hands the request to moto; serves the private /_fake_aws/ paths."""
+class PrivateApi:
+    """Notes each AWS call, then hands the request to moto; serves the /_fake_aws/ paths."""
 
     def __init__(self, app, call_log=None):
         self.app = app
         self.call_log = call_log or CallLog()
-        self._prefixes = _target_prefixes()
+        self._prefixes = None
+        self._routes = {
+            ("/_fake_aws/calls", "GET"): lambda environ: (200, self.call_log.snapshot()),
+            ("/_fake_aws/calls", "DELETE"): lambda environ: (204, self.call_log.clear()),
+            ("/_fake_aws/reset", "POST"): lambda environ: (204, self.reset()),
+            ("/_fake_aws/clock", "GET"): lambda environ: (200, {"offset": clock.offset()}),
+            ("/_fake_aws/clock", "POST"): lambda environ: (200, {"offset": clock.advance(_json_body(environ).get("advance", 0))}),
+        }
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -72,21 +75,61 @@ class CallLogMiddleware:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         prefix, _, target_action = target.rpartition(".")
         scope = CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
-        service = scope.group(1) if scope else self._prefixes.get(prefix, prefix.lower() or "unknown")
+        service = scope.group(1) if scope else self.target_prefixes().get(prefix, prefix.lower() or "unknown")
         action = target_action or _query_action(environ) or f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
         return service, action
 
+    def target_prefixes(self):
+        """X-Amz-Target prefix -> service, read from botocore's models when first needed."""
+        if self._prefixes is None:
+            session = botocore.session.get_session()
+            models = [session.get_service_model(service) for service in TARGET_SERVICES]
+            self._prefixes = {model.metadata["targetPrefix"]: model.metadata.get("signingName", model.metadata["endpointPrefix"]) for model in models}
+        return self._prefixes
+
+    def reset(self):
+        forget_everything()
+        self.call_log.clear()
+        clock.reset()
+
     def _private(self, environ, start_response):
-        path, method = environ["PATH_INFO"], environ.get("REQUEST_METHOD")
-        if path.rstrip("/") != CALLS_PATH:
-            return _respond(start_response, "404 Not Found", {"message": f"no such path {path}"})
-        if method == "GET":
-            return _respond(start_response, "200 OK", self.call_log.snapshot())
-        if method == "DELETE":
-            self.call_log.clear()
-            start_response("204 No Content", [("Content-Length", "0")])
-            return [b""]
-        return _respond(start_response, "405 Method Not Allowed", {"message": f"{method} not allowed on {path}"})
+        path, method = environ["PATH_INFO"].rstrip("/"), environ.get("REQUEST_METHOD")
+        route = self._routes.get((path, method))
+        if route is not None:
+            try:
+                status, payload = route(environ)
+            except ValueError as exc:
+                status, payload = 400, {"message": str(exc)}
+        elif any(known == path for known, _ in self._routes):
+            status, payload = 405, {"message": f"{method} not allowed on {path}"}
+        else:
+            status, payload = 404, {"message": f"no such path {path}"}
+        return _respond(start_response, status, payload)
+
+
+def forget_everything():
+    """What /moto-api/reset ends with, without rebuilding every backend first only to drop it.
+
+    moto's reset re-runs each backend's __init__ (IAM loads ~1,500 AWS-managed policies,
+    half a second) and then discards the result; backends are created again on first use.
+    """
+    # pylint: disable=import-outside-toplevel,protected-access
+    from moto.core.base_backend import BackendDict, backend_lock
+    from moto.core.model_instances import reset_model_data
+
+    with backend_lock:
+        for backend_dict in BackendDict._instances:
+            backend_dict.clear()
+        BackendDict._instances.clear()
+    reset_model_data()
+
+
+def _json_body(environ):
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = json.loads(environ["wsgi.input"].read(length) or b"{}") if length else {}
+    if not isinstance(body, dict):
+        raise ValueError("expected a JSON object")
+    return body
 
 
 def _query_action(environ):
@@ -104,6 +147,10 @@ def _query_action(environ):
 
 
 def _respond(start_response, status, payload):
+    reasons = {200: "OK", 204: "No Content", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}
+    if status == 204:
+        start_response("204 No Content", [("Content-Length", "0")])
+        return [b""]
     body = json.dumps(payload).encode("utf-8")
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    start_response(f"{status} {reasons[status]}", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [body]

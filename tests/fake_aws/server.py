@@ -22,19 +22,19 @@ def parse_args(argv=None):
 
 
 def build_app():
-    """moto's dispatcher with our additions installed, behind the call log."""
+    """moto's dispatcher with our additions installed, behind the private paths and the call log."""
     # pylint: disable=import-outside-toplevel  # moto reads its settings from the environment at import
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     from fake_aws import ecs, shapes, ssm
-    from fake_aws.calllog import CallLogMiddleware
+    from fake_aws.private import PrivateApi
 
     shapes.install()
     ssm.install()
     ecs.install()
     dispatcher = DomainDispatcherApplication(create_backend_app)
     dispatcher.debug = True  # as moto.server does: errors come back as 500 with the traceback
-    return CallLogMiddleware(dispatcher)
+    return PrivateApi(dispatcher)
 
 
 def main(argv=None):

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import botocore.session
 from botocore.utils import parse_timestamp as botocore_parse_timestamp
-from moto.core.exceptions import ServiceException
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 EXTRAS_TYPE = "fakeaws"
@@ -76,14 +75,17 @@ def parse_timestamp(value):
     return botocore_parse_timestamp(value).astimezone(timezone.utc)
 
 
-def check_input(service, operation, params):
-    """Raise ValidationException, worded as AWS words it, if ``params`` break the model's constraints."""
+def check_input(service, operation, params, error):
+    """Raise ``error`` (the service's ValidationException) worded as AWS words it, if ``params`` break the model's constraints.
+
+    ``error`` takes the message; moto serialises an exception with the model of the service its module belongs to.
+    """
     shape = service_model(service).operation_model(operation).input_shape
     problems = list(_violations(shape, params, ""))
     if problems:
         count = len(problems)
         noun = "error" if count == 1 else "errors"
-        raise ServiceException("ValidationException", f"{count} validation {noun} detected: " + "; ".join(problems))
+        raise error(f"{count} validation {noun} detected: " + "; ".join(problems))
 
 
 def _violations(shape, value, path):

@@ -20,7 +20,7 @@ import secrets
 import string
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 from moto.core.responses import ActionResult, EmptyResult
@@ -33,6 +33,7 @@ from moto.ssm.responses import SimpleSystemManagerResponse
 from moto.sts.models import sts_backends
 from moto.utilities.utils import get_partition
 
+from . import clock
 from .shapes import check_input, parse_timestamp
 
 DEFAULT_EXPIRY = timedelta(hours=24)
@@ -45,10 +46,6 @@ PING_STATUSES = ("Online", "ConnectionLost", "Inactive")
 PLATFORM_TYPES = ("Windows", "Linux", "MacOS")
 # Fields the agent reports through UpdateInstanceInformation that DescribeInstanceInformation shows.
 REPORTED_FIELDS = ("AgentVersion", "PlatformType", "PlatformName", "PlatformVersion", "IPAddress", "ComputerName", "SourceId", "SourceType")
-
-
-def now():
-    return datetime.now(timezone.utc)
 
 
 def ping_timeout():
@@ -71,12 +68,12 @@ class Activation:  # pylint: disable=too-many-instance-attributes
     default_instance_name: str | None = None
     tags: list = field(default_factory=list)
     registration_metadata: list = field(default_factory=list)
-    created_date: datetime = field(default_factory=now)
+    created_date: datetime = field(default_factory=clock.now)
     registrations_count: int = 0
 
     @property
     def expired(self):
-        return now() >= self.expiration_date
+        return clock.now() >= self.expiration_date
 
     def describe(self):
         """The Activation shape (RegistrationsCount, Expired and dates computed now)."""
@@ -102,14 +99,14 @@ class ManagedInstance:  # pylint: disable=too-many-instance-attributes
     name: str | None
     public_key: str
     fingerprint: str
-    registration_date: datetime = field(default_factory=now)
+    registration_date: datetime = field(default_factory=clock.now)
     last_ping: datetime | None = None
     reported: dict = field(default_factory=dict)
 
     @property
     def ping_status(self):
         # No ping yet (registered, agent not started) reads as ConnectionLost, as the console shows it.
-        if self.last_ping and (now() - self.last_ping).total_seconds() <= ping_timeout():
+        if self.last_ping and (clock.now() - self.last_ping).total_seconds() <= ping_timeout():
             return "Online"
         return "ConnectionLost"
 
@@ -214,11 +211,11 @@ class HybridSsmBackend(ssm_models.SimpleSystemManagerBackend):
     @staticmethod
     def _expiration_date(requested):
         if requested is None:
-            return now() + DEFAULT_EXPIRY
+            return clock.now() + DEFAULT_EXPIRY
         expiration = parse_timestamp(requested)
-        if expiration <= now():
+        if expiration <= clock.now():
             raise ValidationException("ExpirationDate must be in the future.")
-        if expiration > now() + MAX_EXPIRY:
+        if expiration > clock.now() + MAX_EXPIRY:
             raise ValidationException("ExpirationDate must be within 30 days of the current date.")
         return expiration
 
@@ -258,7 +255,7 @@ class HybridSsmBackend(ssm_models.SimpleSystemManagerBackend):
         if platform_type is not None and platform_type not in PLATFORM_TYPES:
             raise error("InvalidInstanceInformationValue", f"PlatformType {platform_type} is not valid.")
         instance.reported.update({key: params[key] for key in REPORTED_FIELDS if params.get(key) is not None})
-        instance.last_ping = now()
+        instance.last_ping = clock.now()
 
     def deregister_managed_instance(self, instance_id):
         self.get_managed_instance(instance_id)
@@ -372,7 +369,7 @@ class HybridSsmResponse:
 
     def _request(self, operation):
         params = json.loads(self.body or "{}")
-        check_input("ssm", operation, params)
+        check_input("ssm", operation, params, ValidationException)
         return params
 
     def create_activation(self):

@@ -1,0 +1,133 @@
+"""What the endpoint's tests share: agent-side clients, an RSA key, the call log, errors."""
+
+import base64
+import functools
+import json
+import urllib.error
+import urllib.request
+
+import boto3
+from botocore.config import Config
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from fake_aws.shapes import botocore_session
+
+TRUST_SSM = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ssm.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    }
+)
+NO_RETRIES = Config(retries={"max_attempts": 1, "mode": "standard"})
+
+
+@functools.cache
+def public_key():
+    """A base64 DER (PKIX) RSA-2048 public key, as the SSM agent sends it (made once: key generation is slow)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    der = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return base64.b64encode(der).decode("ascii")
+
+
+def client(endpoint, service, **credentials):
+    """A boto3 client of ``endpoint`` (testing credentials unless given), without retries."""
+    credentials = credentials or {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    return _client(endpoint.url, endpoint.region, service, tuple(sorted(credentials.items())))
+
+
+@functools.cache
+def _client(url, region, service, credentials):
+    # Making a client loads its model: a tenth of a second each, so each is made once.
+    return boto3.client(service, endpoint_url=url, region_name=region, config=NO_RETRIES, **dict(credentials))
+
+
+def agent_client(endpoint, access_key="anonymous", secret="unused"):
+    """An SSM client that also knows the agent's private actions (RegisterManagedInstance is sent unsigned)."""
+    return _agent_client(endpoint.url, endpoint.region, access_key, secret)
+
+
+@functools.cache
+def _agent_client(url, region, access_key, secret):
+    return botocore_session().create_client(
+        "ssm",
+        endpoint_url=url,
+        region_name=region,
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret,
+        config=NO_RETRIES,
+    )
+
+
+def create_role(endpoint, name="ecs-anywhere", path="/"):
+    client(endpoint, "iam").create_role(RoleName=name, Path=path, AssumeRolePolicyDocument=TRUST_SSM)
+    return name
+
+
+def create_activation(endpoint, **params):
+    params.setdefault("IamRole", "ecs-anywhere")
+    return client(endpoint, "ssm").create_activation(**params)
+
+
+def register(endpoint, activation, fingerprint="fingerprint-1", **overrides):
+    """RegisterManagedInstance as the agent sends it; the new mi- id."""
+    params = {
+        "ActivationCode": activation["ActivationCode"],
+        "ActivationId": activation["ActivationId"],
+        "PublicKey": public_key(),
+        "PublicKeyType": "Rsa",
+        "Fingerprint": fingerprint,
+    }
+    params.update(overrides)
+    return agent_client(endpoint).register_managed_instance(**params)["InstanceId"]
+
+
+def onboard(endpoint, fingerprint="fingerprint-1", **activation_params):
+    """A role, an activation and one managed instance registered with it: the instance id."""
+    create_role(endpoint)
+    return register(endpoint, create_activation(endpoint, **activation_params), fingerprint)
+
+
+def role_token(endpoint, instance_id, fingerprint="fingerprint-1"):
+    """RequestManagedInstanceRoleToken, signed as the agent signs it: the instance id is the access key."""
+    return agent_client(endpoint, access_key=instance_id, secret="rsa-private-key").request_managed_instance_role_token(Fingerprint=fingerprint)
+
+
+def instance_client(endpoint, service, instance_id, fingerprint="fingerprint-1"):
+    """A client with the managed instance's role credentials, as the ECS agent uses them."""
+    token = role_token(endpoint, instance_id, fingerprint)
+    return client(
+        endpoint,
+        service,
+        aws_access_key_id=token["AccessKeyId"],
+        aws_secret_access_key=token["SecretAccessKey"],
+        aws_session_token=token["SessionToken"],
+    )
+
+
+def advance_clock(endpoint, seconds):
+    """Move the endpoint's clock (expiry, pings, heartbeats) forward."""
+    return http(endpoint, "/_fake_aws/clock", method="POST", body=json.dumps({"advance": seconds}).encode())[1]["offset"]
+
+
+def calls(endpoint):
+    with urllib.request.urlopen(f"{endpoint.url}/_fake_aws/calls", timeout=5) as answer:
+        return json.load(answer)
+
+
+def http(endpoint, path, method="GET", body=None, headers=None):
+    """(status, decoded JSON body or None, headers) of a raw request; HTTP errors are answers too."""
+    request = urllib.request.Request(f"{endpoint.url}{path}", data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            status, raw, answer_headers = answer.status, answer.read(), answer.headers
+    except urllib.error.HTTPError as err:
+        status, raw, answer_headers = err.code, err.read(), err.headers
+    is_json = "json" in (answer_headers.get("Content-Type") or "")
+    return status, json.loads(raw) if raw and is_json else None, answer_headers
+
+
+def error_of(excinfo):
+    """(code, message, HTTP status) of a botocore ClientError."""
+    response = excinfo.value.response
+    return response["Error"]["Code"], response["Error"]["Message"], response["ResponseMetadata"]["HTTPStatusCode"]
