@@ -121,8 +121,10 @@ def gather(client, names, count_external):
     wanted = names if names else list_cluster_arns(client)
     clusters = describe_clusters(client, wanted)
     if count_external:
+        # A deleted (INACTIVE) cluster stays describable for a while, but has no instances to list.
         for cluster in clusters:
-            cluster["externalContainerInstancesCount"] = external_instance_count(client, cluster["clusterArn"])
+            active = cluster.get("status") != "INACTIVE"
+            cluster["externalContainerInstancesCount"] = external_instance_count(client, cluster["clusterArn"]) if active else 0
     found = {cluster["clusterName"] for cluster in clusters} | {cluster["clusterArn"] for cluster in clusters}
     missing = [name for name in (names or []) if name not in found]
     return clusters, missing
