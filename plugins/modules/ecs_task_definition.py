@@ -260,67 +260,82 @@ def plan_tags(current_tags, desired_tags, purge):
     return to_set, to_unset, after
 
 
+def read_current(client, family, keep_last):
+    """The latest ACTIVE revision, its tags, and (only for keep_last) every ACTIVE revision's ARN."""
+    current, tags = latest_active(client, family)
+    active = list_revision_arns(client, family) if keep_last is not None else []
+    return current, tags or {}, active
+
+
+def plan_present(shape, request, desired_tags, params, current, current_tags, active):
+    """What to do, from one comparison of the normalised definitions; no AWS call."""
+    before, after = normalise(current, shape), normalise(request, shape)
+    paths = differences(after, before) if current else []
+    register = current is None or bool(paths)
+    to_set, to_unset, tags_after = plan_tags(current_tags, desired_tags, params["purge_tags"])
+    deregister = []
+    if params["keep_last"] is not None:
+        deregister = revisions_to_deregister(active, params["keep_last"], new_revision_pending=register)
+    plan = dict(
+        register=register,
+        differences=paths,
+        tags_to_set=to_set,
+        tags_to_unset=to_unset,
+        tags=tags_after,
+        deregister=deregister,
+        changed=register or bool(to_set or to_unset or deregister),
+    )
+    diff_before = {"definition": before, "tags": current_tags}
+    diff_after = {"definition": after, "tags": tags_after}
+    if params["keep_last"] is not None:
+        diff_before["active_revisions"] = [parse_reference(arn)[1] for arn in active]
+        diff_after["active_revisions"] = (["(new)"] if register else []) + [
+            parse_reference(arn)[1] for arn in active if arn not in deregister
+        ]
+    plan["diff"] = dict(before=diff_before, after=diff_after)
+    return plan
+
+
+def apply_present(client, request, plan, current):
+    """Carry out a plan; returns the latest revision afterwards."""
+    latest = current
+    if plan["register"]:
+        if plan["tags"]:
+            request = dict(request, tags=tag_list(plan["tags"]))
+        latest = register_task_definition(client, request)[0]
+    else:
+        if plan["tags_to_unset"]:
+            untag_task_definition(client, current["taskDefinitionArn"], plan["tags_to_unset"])
+        if plan["tags_to_set"]:
+            tag_task_definition(client, current["taskDefinitionArn"], plan["tags_to_set"])
+    for arn in plan["deregister"]:
+        deregister_task_definition(client, arn)
+    return latest
+
+
 def ensure_present(module, client):
     params = module.params
     request, desired_tags, ignored = desired_state(client, params)
     if ignored:
         module.warn(f"definition: ignored the fields only AWS sets: {', '.join(ignored)}")
-    family = request["family"]
     shape = client.meta.service_model.operation_model(REGISTER).input_shape
-
-    current, current_tags = latest_active(client, family)
-    before, after = normalise(current, shape), normalise(request, shape)
-    changed_paths = differences(after, before) if current else []
-    register = current is None or bool(changed_paths)
-    to_set, to_unset, tags_after = plan_tags(current_tags or {}, desired_tags, params["purge_tags"])
-    changed = register or bool(to_set or to_unset)
-
-    result_definition, result_tags = current, current_tags or {}
-    if register:
-        result_tags = tags_after
-        if not module.check_mode:
-            if tags_after:
-                request["tags"] = tag_list(tags_after)
-            result_definition, result_tags = register_task_definition(client, request)
-    elif not module.check_mode:
-        arn = current["taskDefinitionArn"]
-        if to_unset:
-            untag_task_definition(client, arn, to_unset)
-        if to_set:
-            tag_task_definition(client, arn, to_set)
-        result_tags = tags_after
-    else:
-        result_tags = tags_after
-
-    deregistered, active_before = [], []
-    if params["keep_last"] is not None:
-        active_before = list_revision_arns(client, family)
-        pending = register and module.check_mode
-        deregistered = revisions_to_deregister(active_before, params["keep_last"], new_revision_pending=pending)
-        if not module.check_mode:
-            for arn in deregistered:
-                deregister_task_definition(client, arn)
-        changed = changed or bool(deregistered)
-
+    current, current_tags, active = read_current(client, request["family"], params["keep_last"])
+    plan = plan_present(shape, request, desired_tags, params, current, current_tags, active)
+    latest = current
+    if plan["changed"] and not module.check_mode:
+        latest = apply_present(client, request, plan, current)
     result = dict(
-        changed=changed,
-        task_definition=result_definition or {},
-        family=family,
-        tags=result_tags,
-        differences=changed_paths,
-        deregistered=deregistered,
+        changed=plan["changed"],
+        task_definition=latest or {},
+        family=request["family"],
+        tags=plan["tags"],
+        differences=plan["differences"],
+        deregistered=plan["deregister"],
     )
-    if result_definition:
-        result.update(arn=result_definition["taskDefinitionArn"], revision=result_definition["revision"])
+    if latest:
+        result.update(arn=latest["taskDefinitionArn"], revision=latest["revision"])
     if module._diff:
-        diff_before = {"definition": before, "tags": current_tags or {}}
-        diff_after = {"definition": after, "tags": tags_after}
-        if params["keep_last"] is not None:
-            diff_before["active_revisions"] = [parse_reference(arn)[1] for arn in active_before]
-            diff_after["active_revisions"] = [parse_reference(arn)[1] for arn in active_before if arn not in deregistered]
-            if register:
-                diff_after["active_revisions"].insert(0, "(new)" if module.check_mode else result_definition["revision"])
-        result["diff"] = dict(before=diff_before, after=diff_after)
+        result["diff"] = plan["diff"]
     return result
 
 
