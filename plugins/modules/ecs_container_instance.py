@@ -1,0 +1,377 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hybridops.ecs_anywhere project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: ecs_container_instance
+short_description: Drain, activate, deregister and label Amazon ECS container instances, and wait for ECS Anywhere hosts to join
+version_added: 0.1.0
+description:
+  - Finds container instances of a cluster by ARN, container instance id, C(mi-) (or EC2) instance id, or the host name
+    of an ECS Anywhere host (the name its SSM agent reports, looked up with SSM C(DescribeInstanceInformation)).
+  - Sets their status to V(ACTIVE) or V(DRAINING) (C(UpdateContainerInstancesState)) or deregisters them
+    (C(DeregisterContainerInstance)), and manages their custom attributes (C(PutAttributes), C(DeleteAttributes)).
+  - Waits until hosts have registered and their agents are connected, or until the tasks of draining instances are gone.
+author:
+  - Hybridops Maintainers (@hybridops)
+options:
+  cluster:
+    description: Name or ARN of the cluster.
+    type: str
+    default: default
+  instances:
+    description:
+      - The container instances, each named by ARN, container instance id, C(mi-) or C(i-) instance id, or host name.
+      - A host name matches an SSM managed instance's host name (C(ComputerName)), that name without its domain, its SSM name
+        or its IP address; the container instances registered by those managed instances are meant.
+      - Required with O(state) or O(attributes).
+    type: list
+    elements: str
+    aliases: [container_instances]
+  state:
+    description:
+      - V(active) and V(draining) set the status. A draining instance gets no new tasks and its service tasks are moved;
+        tasks not started by a service keep running until they stop.
+      - V(deregistered) removes the instances from the cluster. An instance that still runs tasks is refused, with the tasks
+        named, unless O(force=true) (the tasks keep running, unknown to ECS) or O(wait=true) (the instance is drained first,
+        the module waits until its tasks are gone, then deregisters it).
+      - Instances that are already gone count as deregistered. Deregistering does not remove the SSM managed instance; see
+        M(hybridops.ecs_anywhere.ssm_managed_instance).
+      - Unset, the status is left as it is.
+    type: str
+    choices: [active, draining, deregistered]
+  force:
+    description: With O(state=deregistered), deregister instances that still run tasks.
+    type: bool
+    default: false
+  attributes:
+    description:
+      - Custom attributes, name to value; a null value is an attribute without a value (matched by C(attribute:name exists)).
+      - Attributes ECS sets itself (names starting with C(ecs.) or C(com.amazonaws.ecs.)) cannot be set and are never removed.
+    type: dict
+  purge_attributes:
+    description:
+      - Remove custom attributes that O(attributes) does not list.
+      - Off by default, since the ECS agent may set custom attributes of its own (C(ECS_INSTANCE_ATTRIBUTES)).
+    type: bool
+    default: false
+  expected_count:
+    description:
+      - With O(wait=true), also wait until at least this many container instances of the cluster are ACTIVE with a connected agent.
+    type: int
+  wait:
+    description:
+      - With O(state=active) or no O(state), wait until every instance of O(instances) is registered, ACTIVE and its agent
+        connected (and O(expected_count) is reached). Instances that are not registered yet are waited for, and then changed.
+      - With O(state=draining), wait until no task runs or is pending on the instances.
+      - With O(state=deregistered), drain instances that run tasks and wait for them before deregistering.
+      - On a timeout the module fails and names each instance or host it still waits for, and why.
+      - Nothing is waited for in check mode.
+    type: bool
+    default: false
+  wait_timeout:
+    description: Seconds to wait, for all the waiting of one run together.
+    type: int
+    default: 600
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+  - hybridops.ecs_anywhere.attributes
+"""
+
+EXAMPLES = r"""
+- name: Wait until every host of the group is an ACTIVE, connected container instance
+  hybridops.ecs_anywhere.ecs_container_instance:
+    cluster: edge
+    instances: "{{ groups['ecs_anywhere'] }}"
+    state: active
+    wait: true
+    wait_timeout: 900
+
+- name: Label the lab hosts for placement constraints (attribute:site == lab)
+  hybridops.ecs_anywhere.ecs_container_instance:
+    cluster: edge
+    instances: [edge-01, edge-02]
+    attributes:
+      site: lab
+      gpu: null
+
+- name: Drain a host before maintenance and wait for its tasks to move
+  hybridops.ecs_anywhere.ecs_container_instance:
+    cluster: edge
+    instances: ["{{ inventory_hostname }}"]
+    state: draining
+    wait: true
+  delegate_to: localhost
+
+- name: Take a host out of the cluster (drains it first when it still runs tasks)
+  hybridops.ecs_anywhere.ecs_container_instance:
+    cluster: edge
+    instances: [mi-0123456789abcdef0]
+    state: deregistered
+    wait: true
+"""
+
+RETURN = r"""
+container_instances:
+  description:
+    - The instances named by O(instances) after the run (a deregistered one has status C(INACTIVE)); without O(instances),
+      every container instance of the cluster.
+    - Each as M(hybridops.ecs_anywhere.ecs_container_instance_info) returns it.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - arn: arn:aws:ecs:us-east-1:123456789012:container-instance/edge/4b6d45ea0a1e4c5a9a1b2c3d4e5f6a7b
+      id: 4b6d45ea0a1e4c5a9a1b2c3d4e5f6a7b
+      ec2_instance_id: mi-0123456789abcdef0
+      external: true
+      status: DRAINING
+      agent_connected: true
+      running_tasks_count: 0
+      pending_tasks_count: 0
+      agent_version: 1.91.0
+      docker_version: 25.0.5
+      attributes: {"ecs.capability.external": null, "site": "lab"}
+      registered_resources: {"CPU": 2048, "MEMORY": 3840}
+      remaining_resources: {"CPU": 2048, "MEMORY": 3840}
+      host_name: edge-01.lab.example
+missing:
+  description:
+    - Entries of O(instances) that name no container instance of the cluster (with O(state=deregistered), those already gone;
+      in check mode with O(wait=true), those not registered yet).
+  returned: always
+  type: list
+  elements: str
+  sample: [edge-03]
+"""
+
+import time
+
+try:
+    import botocore
+except ImportError:
+    pass  # Handled by AnsibleAWSModule.
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import ContainerInstanceError
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import busy
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import delete_attributes
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import deregister
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import describe
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import label
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import match_references
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import name_tasks
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import normalize_attributes
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import plan
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import poll
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import problems
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import put_attributes
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import read_cluster
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import reference_errors
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import reference_kind
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import summarize
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import tasks_on
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import unique
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import update_state
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import wait_drained
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import ssm_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import host_lookup
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.compare import diff
+
+
+def validate(params):
+    """The normalised attributes; every error in the options, before any call."""
+    references = params["instances"] or []
+    errors = reference_errors(references)
+    attributes, attribute_errors = normalize_attributes(params["attributes"])
+    errors.extend(attribute_errors)
+    if not references and (params["state"] or params["attributes"] is not None):
+        errors.append("instances: name the container instances that state and attributes apply to")
+    if not references and params["expected_count"] is None:
+        errors.append("instances or expected_count: give the instances to manage, or the number of instances to wait for")
+    if params["state"] == "deregistered" and params["attributes"] is not None:
+        errors.append("attributes: a deregistered instance has none; leave attributes out with state deregistered")
+    if params["expected_count"] is not None and params["expected_count"] < 0:
+        errors.append(f"expected_count: must be at least 0, got {params['expected_count']}")
+    if params["wait_timeout"] < 1:
+        errors.append(f"wait_timeout: must be at least 1 second, got {params['wait_timeout']}")
+    if errors:
+        raise ContainerInstanceError("; ".join(errors))
+    return attributes
+
+
+class Cluster:
+    """Reads the cluster's container instances and matches the references to them (host names through SSM)."""
+
+    def __init__(self, module, client, name, references):
+        self.client = client
+        self.name = name
+        self.references = references
+        self.hosts = [reference for reference in references if reference_kind(reference) == "host"]
+        self.ssm = ssm_client(module) if self.hosts else None
+        self.host_names = None
+        self.instances, self.matched, self.missing, self.unnamed = [], {}, [], set()
+
+    def read(self):
+        self.instances = read_cluster(self.client, self.name)
+        managed = {}
+        if self.hosts:
+            managed, self.host_names = host_lookup(self.ssm, self.hosts)
+        self.matched, self.missing = match_references(self.references, self.instances, managed)
+        self.unnamed = {host for host in self.hosts if not managed.get(host)}
+        return self
+
+    def missing_problems(self):
+        return problems([], {}, self.read().missing, self.unnamed, self.name)
+
+    def readiness_problems(self, expected_count):
+        self.read()
+        return problems(self.references, self.matched, self.missing, self.unnamed, self.name, expected_count, self.instances)
+
+    def summaries(self, container_instances):
+        return [summarize(container_instance, self.host_names) for container_instance in container_instances]
+
+
+class Deadline:
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self):
+        return max(1, int(self.end - time.monotonic()))
+
+
+def timed_out(seconds, cluster, left):
+    return ContainerInstanceError(f"Timed out after {seconds}s waiting for container instances of cluster {cluster}: {'; '.join(left)}", waiting_for=left)
+
+
+def refuse_busy(client, cluster, changes, targets, params):
+    """Deregistering an instance that runs tasks needs force, or wait (drain first)."""
+    if params["force"] or params["wait"]:
+        return
+    errors = []
+    for container_instance in targets:
+        change = changes.get(container_instance["containerInstanceArn"]) or {}
+        if change.get("deregister") and busy(container_instance):
+            names = tasks_on(client, cluster, container_instance["containerInstanceArn"])
+            count = container_instance.get("runningTasksCount", 0) + container_instance.get("pendingTasksCount", 0)
+            errors.append(f"{label(container_instance)} runs {len(names) or count} task(s): {name_tasks(names) or 'not listed yet'}")
+    if errors:
+        raise ContainerInstanceError(
+            f"Refusing to deregister container instances of cluster {cluster} that run tasks: {'; '.join(errors)}. "
+            "Drain them first (state: draining, wait: true), set wait: true to drain and then deregister, "
+            "or force: true to deregister them with their tasks running"
+        )
+
+
+def drain(client, cluster, arns, deadline):
+    """Wait until no task runs on ``arns``; on a timeout, fail naming the tasks that are left."""
+    try:
+        wait_drained(client, cluster, arns, deadline.left())
+    except botocore.exceptions.WaiterError as e:
+        left = [ci for ci in describe(client, cluster, arns) if busy(ci)]
+        parts = [f"{label(ci)}: {name_tasks(tasks_on(client, cluster, ci['containerInstanceArn'])) or 'tasks pending'}" for ci in left]
+        if not left:  # the waiter stopped for another reason (an instance went missing)
+            raise ContainerInstanceError(f"Failed to wait for container instances of cluster {cluster} to drain: {e}") from e
+        raise ContainerInstanceError(
+            f"Timed out after {deadline.seconds}s waiting for tasks to drain from container instances of cluster {cluster}: {'; '.join(parts)}",
+            not_drained=[label(ci) for ci in left],
+        ) from e
+
+
+def apply(client, cluster, changes, targets, params, deadline):
+    by_status = {}
+    puts, deletes, removals = [], [], []
+    for arn, change in changes.items():
+        if change.get("status"):
+            by_status.setdefault(change["status"], []).append(arn)
+        for name, value in (change.get("put") or {}).items():
+            puts.append(dict({"name": name, "targetId": arn}, **({"value": value} if value is not None else {})))
+        deletes.extend({"name": name, "targetId": arn} for name in change.get("delete") or [])
+        if change.get("deregister"):
+            removals.append(arn)
+    for status, arns in sorted(by_status.items()):
+        update_state(client, cluster, arns, status)
+    if deletes:
+        delete_attributes(client, cluster, deletes)
+    if puts:
+        put_attributes(client, cluster, puts)
+    if not removals:
+        return
+    busy_ones = [ci for ci in targets if ci["containerInstanceArn"] in removals and busy(ci)]
+    if busy_ones and not params["force"]:
+        # wait is true (refuse_busy let it through): drain, wait for the tasks, then deregister.
+        active = [ci["containerInstanceArn"] for ci in busy_ones if ci.get("status") == "ACTIVE"]
+        if active:
+            update_state(client, cluster, active, "DRAINING")
+        drain(client, cluster, [ci["containerInstanceArn"] for ci in busy_ones], deadline)
+    for arn in removals:
+        deregister(client, cluster, arn, params["force"])
+
+
+def run(module, client):
+    params = module.params
+    attributes = validate(params)
+    cluster = Cluster(module, client, params["cluster"], params["instances"] or []).read()
+    waiting = params["wait"] and not module.check_mode
+    deadline = Deadline(params["wait_timeout"])
+    changes_asked = params["state"] in ("active", "draining") or (params["state"] is None and attributes is not None)
+    if cluster.missing and changes_asked:
+        if waiting and params["state"] != "draining":
+            left = poll(cluster.missing_problems, deadline.left())
+            if left:
+                raise timed_out(deadline.seconds, cluster.name, left)
+        elif not (params["wait"] and module.check_mode and params["state"] != "draining"):
+            raise ContainerInstanceError(f"Not registered in cluster {cluster.name}: {', '.join(cluster.missing)}", missing=cluster.missing)
+
+    targets = unique(*cluster.matched.values())
+    changes, before, after = plan(targets, params["state"], attributes, params["purge_attributes"])
+    refuse_busy(client, cluster.name, changes, targets, params)
+    result = dict(changed=bool(changes), diff=diff(before, after), missing=cluster.missing)
+    if module.check_mode:
+        return dict(result, container_instances=cluster.summaries(targets if params["instances"] else cluster.instances))
+
+    apply(client, cluster.name, changes, targets, params, deadline)
+    if params["wait"] and params["state"] == "draining" and targets:
+        drain(client, cluster.name, [ci["containerInstanceArn"] for ci in targets], deadline)
+    if params["wait"] and params["state"] in (None, "active"):
+        left = poll(lambda: cluster.readiness_problems(params["expected_count"]), deadline.left())
+        if left:
+            raise timed_out(deadline.seconds, cluster.name, left)
+        targets = unique(targets, *cluster.matched.values())
+    if not params["instances"]:
+        return dict(result, container_instances=cluster.summaries(cluster.read().instances))
+    arns = [ci["containerInstanceArn"] for ci in targets]
+    return dict(result, container_instances=cluster.summaries(describe(client, cluster.name, arns) if arns else []))
+
+
+def main():
+    argument_spec = dict(
+        cluster=dict(type="str", default="default"),
+        instances=dict(type="list", elements="str", aliases=["container_instances"]),
+        state=dict(type="str", choices=["active", "draining", "deregistered"]),
+        force=dict(type="bool", default=False),
+        attributes=dict(type="dict"),
+        purge_attributes=dict(type="bool", default=False),
+        expected_count=dict(type="int"),
+        wait=dict(type="bool", default=False),
+        wait_timeout=dict(type="int", default=600),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    try:
+        result = run(module, ecs_client(module))
+    except ContainerInstanceError as e:
+        module.fail_json(msg=str(e), **e.details)
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
