@@ -30,10 +30,10 @@ def public_key():
     return base64.b64encode(der).decode("ascii")
 
 
-def client(endpoint, service, **credentials):
-    """A boto3 client of ``endpoint`` (testing credentials unless given), without retries."""
+def client(endpoint, service, region=None, **credentials):
+    """A boto3 client of ``endpoint`` (its region and testing credentials unless given), without retries."""
     credentials = credentials or {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-    return _client(endpoint.url, endpoint.region, service, tuple(sorted(credentials.items())))
+    return _client(endpoint.url, region or endpoint.region, service, tuple(sorted(credentials.items())))
 
 
 @functools.cache
