@@ -348,14 +348,15 @@ def drained_waiter(client, timeout):
                 "operation": "DescribeContainerInstances",
                 "delay": delay,
                 "maxAttempts": max(1, int(timeout) // delay),
+                # botocore takes the first acceptor that matches: a missing instance is no drained one.
                 "acceptors": [
+                    {"state": "failure", "matcher": "pathAny", "argument": "failures[].reason", "expected": "MISSING"},
                     {
                         "state": "success",
                         "matcher": "path",
                         "argument": "length(containerInstances[?runningTasksCount > `0` || pendingTasksCount > `0`]) == `0`",
                         "expected": True,
                     },
-                    {"state": "failure", "matcher": "pathAny", "argument": "failures[].reason", "expected": "MISSING"},
                 ],
             }
         },
