@@ -79,6 +79,14 @@ def _resource(resource):
     return {"doubleValue": 0.0, "longValue": 0, "integerValue": 0, **resource}
 
 
+def _copy_resource(resource):
+    # Placement changes the remaining copy (ports are appended to its set), never the registered one.
+    copy = dict(resource)
+    if "stringSetValue" in copy:
+        copy["stringSetValue"] = list(copy["stringSetValue"])
+    return copy
+
+
 class ExternalContainerInstance(ecs_models.ContainerInstance):
     """A container instance on a managed (``mi-``) instance: nothing of it lives in EC2."""
 
@@ -387,7 +395,7 @@ def _apply_registration(instance, params):
     """Keep what the agent reports: resources, versions, attributes and tags."""
     if params.get("totalResources"):
         instance.registered_resources = [_resource(resource) for resource in params["totalResources"]]
-        instance.remaining_resources = [dict(resource, stringSetValue=list(resource.get("stringSetValue", []))) for resource in instance.registered_resources]
+        instance.remaining_resources = [_copy_resource(resource) for resource in instance.registered_resources]
     if params.get("versionInfo"):
         instance.version_info = params["versionInfo"]
     for attribute in params.get("attributes") or []:
