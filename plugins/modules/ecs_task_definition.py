@@ -34,7 +34,7 @@ options:
     description:
       - The RegisterTaskDefinition request, with AWS's camelCase keys, for example
         C("{{ lookup('file', 'task-def.json') | from_json }}").
-      - Numbers given as strings (V("128")) and task-level O(definition.cpu) and O(definition.memory) given as
+      - Numbers given as strings (V("128")) and task-level C(cpu) and C(memory) given as
         numbers or with units (V(1 vCPU), V(0.5 GB)) are taken as AWS takes them.
       - Compared with the latest C(ACTIVE) revision after filling in AWS's defaults on both sides
         (C(essential=true), container C(cpu=0), port mapping C(protocol=tcp), the host port the network mode
@@ -70,7 +70,7 @@ options:
     type: int
   tags:
     description:
-      - Tags for the latest revision, as a dict. Merged with O(definition.tags) (AWS's list form); this option
+      - Tags for the latest revision, as a dict. Merged with C(tags) in O(definition) (AWS's list form); this option
         wins where both set a key.
       - When neither is given, tags are left alone, and a new revision gets the tags of the one before.
       - A new revision is registered with the tags it should end up with, so tags follow the family.
@@ -78,7 +78,7 @@ options:
     aliases: [resource_tags]
   purge_tags:
     description:
-      - Remove tags of the latest revision that O(tags) and O(definition.tags) do not name.
+      - Remove tags of the latest revision that O(tags) and C(tags) in O(definition) do not name.
       - Has no effect when neither is given.
     type: bool
     default: true
