@@ -55,6 +55,7 @@ def machine_state():
         "processes": testbed_processes(),
         "inotify": Path("/proc/sys/fs/inotify/max_user_instances").read_text().strip(),
         "state_dir": STATE_DIR.exists(),
+        "nspawn_rundir": sorted(str(p) for p in Path("/run/systemd/nspawn").rglob("*")) if Path("/run/systemd/nspawn").exists() else None,
     }
 
 

@@ -32,5 +32,40 @@ PYTHON="${TESTBED_PYTHON:-$REPO/.venv/bin/python}"
 host_name() { echo "$MACHINE_PREFIX-$1"; }
 host_ip() { echo "$NET_PREFIX.$((HOST_IP_BASE + $1))"; }
 
+# PIDs (as the controller sees them) of the init of every test bed host still
+# running: PID 1 of its own PID namespace, with its root on one of our
+# overlays. Found by what they are, not by name, so a host whose nspawn was
+# killed (its init then lives on, reparented) is still found, and nobody
+# else's container is.
+testbed_inits() { # [host-name]
+    local status pid
+    # One awk over all status files: PID 1 of a namespace other than ours.
+    for status in $(awk '/^NSpid:/ && $NF == 1 && NF > 2 {print FILENAME}' /proc/[0-9]*/status 2>/dev/null); do
+        pid=${status#/proc/}
+        pid=${pid%/status}
+        if awk -v up="upperdir=$STATE_DIR/${1:+$1/upper}" \
+            '$5 == "/" && index($0, up) {found=1} END {exit !found}' "/proc/$pid/mountinfo" 2>/dev/null; then
+            echo "$pid"
+        fi
+    done
+}
+
+# cgroup hierarchies in which each host gets a group of its own: without one,
+# every nspawn started from the same cgroup puts its host in the same
+# ".../payload" group, and the hosts' systemds trip over each other's units
+# (random "status=219/CGROUP" failures at boot).
+cgroup_roots() {
+    if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
+        echo /sys/fs/cgroup # unified (v2) only
+    else
+        local dir
+        for dir in /sys/fs/cgroup/systemd /sys/fs/cgroup/unified; do
+            [[ -f "$dir/cgroup.procs" ]] && echo "$dir"
+        done
+    fi
+    return 0
+}
+CGROUP_NAME=hybridops-testbed
+
 log() { printf '[testbed] %s\n' "$*" >&2; }
 die() { printf '[testbed] error: %s\n' "$*" >&2; exit 1; }

@@ -31,10 +31,43 @@ stop_pid() { # pidfile timeout
     rm -f "$pidfile"
 }
 
+# Kill a host's init: the kernel then kills everything in its PID namespace.
+# Used when an orderly poweroff did not finish, or nspawn is gone already.
+kill_inits() { # [host-name]
+    local pids
+    pids=$(testbed_inits "$@")
+    [[ -n "$pids" ]] || return 0
+    # shellcheck disable=SC2086
+    kill -KILL $pids 2>/dev/null || true
+    for pid in $pids; do
+        while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    done
+}
+
+remove_cgroups() { # path below each cgroup root; rmdir, leaf first, is how cgroups go
+    local root
+    for root in $(cgroup_roots); do
+        if [[ -d "$root/$1" ]]; then
+            find "$root/$1" -depth -type d -exec rmdir {} + 2>/dev/null || true
+        fi
+    done
+}
+
+drop_veth() { # host-name: the host side of its veth pair, if left behind
+    if ip link show "vb-$1" >/dev/null 2>&1; then
+        ip link del "vb-$1" 2>/dev/null || true
+    fi
+}
+
 stop_host() { # state dir of one host
-    local dir=$1
-    # nspawn turns TERM into an orderly poweroff of the booted systemd.
-    stop_pid "$dir/nspawn.pid" 20
+    local dir=$1 name
+    name=$(basename "$dir")
+    # nspawn turns TERM into an orderly poweroff of the booted systemd; the
+    # hosts are disposable, so a slow poweroff is cut short.
+    stop_pid "$dir/nspawn.pid" 10
+    kill_inits "$name"
+    drop_veth "$name"
+    remove_cgroups "$CGROUP_NAME/$name"
     if mountpoint -q "$dir/merged"; then
         umount "$dir/merged" 2>/dev/null || umount -l "$dir/merged"
     fi
@@ -55,12 +88,18 @@ if [[ -d "$STATE_DIR" ]]; then
     stop_pid "$STATE_DIR/mirror.pid" 5
     stop_pid "$STATE_DIR/fake_aws.pid" 10
 fi
+# Hosts whose state directory was lost (an interrupted run).
+kill_inits
+remove_cgroups "$CGROUP_NAME"
 
 # The signing step may have left a gpg-agent for the test keyring.
 if [[ -d "$OUT/gnupg" ]]; then
     gpgconf --homedir "$OUT/gnupg" --kill all 2>/dev/null || true
 fi
 
+for link in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | grep "^vb-$MACHINE_PREFIX-" || true); do
+    ip link del "$link" 2>/dev/null || true
+done
 if ip link show "$BRIDGE" >/dev/null 2>&1; then
     ip link del "$BRIDGE"
 fi
@@ -72,6 +111,13 @@ fi
 
 if [[ -f "$STATE_DIR/sysctl.inotify" ]]; then
     cat "$STATE_DIR/sysctl.inotify" >/proc/sys/fs/inotify/max_user_instances
+fi
+
+# nspawn's runtime dir: ours to remove if we made it and no nspawn runs.
+if [[ -f "$STATE_DIR/nspawn-rundir.created" ]] && ! pgrep -x systemd-nspawn >/dev/null; then
+    rm -rf /run/systemd/nspawn
+else
+    rm -rf /run/systemd/nspawn/propagate/"$MACHINE_PREFIX"-*
 fi
 
 rm -rf "$STATE_DIR"

@@ -39,6 +39,10 @@ if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$want" ]]; then
 fi
 
 command -v debootstrap >/dev/null || die "debootstrap missing: run make testbed-deps"
+# Running hosts use the rootfs as their overlay's lower layer.
+if grep -q "lowerdir=$ROOTFS," /proc/self/mountinfo; then
+    die "the rootfs must be rebuilt but hosts still run on it: run make testbed-down first"
+fi
 mkdir -p "$CACHE_DIR"
 tmp="$CACHE_DIR/rootfs.new"
 rm -rf "$tmp"

@@ -21,6 +21,13 @@ mkdir -p "$STATE_DIR" "$OUT"
 chmod 700 "$STATE_DIR"
 
 "$TESTBED_DIR/rootfs.sh"
+phase() { log "$* (+$((SECONDS - start)) s)"; }
+
+# nspawn keeps locks and mount propagation dirs here; if we are the first to
+# make it, `down` removes it again.
+if [[ ! -d /run/systemd/nspawn && ! -f "$STATE_DIR/nspawn-rundir.created" ]]; then
+    touch "$STATE_DIR/nspawn-rundir.created"
+fi
 
 # --- kernel knobs: each booted systemd takes inotify instances; the default
 # 128 runs out at ~19 hosts. The old value is kept so `down` restores it.
@@ -86,6 +93,8 @@ if ! alive "$STATE_DIR/fake_aws.pid"; then
     echo $! >"$STATE_DIR/fake_aws.pid"
 fi
 
+phase "controller services started"
+
 # --- hosts
 host_running() { alive "$STATE_DIR/$1/nspawn.pid"; }
 
@@ -124,13 +133,20 @@ EOF
 }
 
 start_host() { # index
-    local name dir
+    local name dir root procs=""
     name=$(host_name "$1")
     dir="$STATE_DIR/$name"
-    # --register=no/--keep-unit: no systemd-machined on the controller to
-    # register with. --console=read-only: boot messages go to console.log.
-    # shellcheck disable=SC2086
-    setsid systemd-nspawn --quiet --boot --directory="$dir/merged" --machine="$name" \
+    for root in $(cgroup_roots); do
+        mkdir -p "$root/$CGROUP_NAME/$name"
+        procs+=" $root/$CGROUP_NAME/$name/cgroup.procs"
+    done
+    # The wrapper moves itself into the host's own cgroups, then becomes
+    # nspawn (same pid). --register=no/--keep-unit: no systemd-machined on
+    # the controller to register with. --console=read-only: boot messages
+    # go to console.log.
+    # shellcheck disable=SC2086,SC2016
+    CGROUP_PROCS="$procs" setsid sh -c 'for g in $CGROUP_PROCS; do echo $$ >"$g"; done; exec "$@"' sh \
+        systemd-nspawn --quiet --boot --directory="$dir/merged" --machine="$name" \
         --register=no --keep-unit --link-journal=no --resolv-conf=off --timezone=off \
         --network-bridge="$BRIDGE" --console=read-only ${TESTBED_NSPAWN_ARGS:-} \
         </dev/null >"$dir/console.log" 2>&1 &
@@ -147,9 +163,13 @@ done
 for ((i = 1; i <= N; i++)); do
     name=$(host_name "$i")
     if host_running "$name"; then continue; fi
+    # A host of an interrupted run may still hold the name's veth.
+    "$TESTBED_DIR/down.sh" --host "$i"
     prepare_host "$i"
     start_host "$i"
 done
+
+phase "hosts started"
 
 # --- wait until every host answers SSH, and the endpoints answer.
 SSH_OPTS=(-i "$OUT/ssh/id_ed25519" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
@@ -163,6 +183,7 @@ for ((i = 1; i <= N; i++)); do
         sleep 0.3
     done
 done
+phase "hosts answer SSH"
 wait_http "http://$CTRL_IP:$MIRROR_PORT/" 20 || die "mirror not answering, see $STATE_DIR/mirror.log"
 wait_http "http://$CTRL_IP:$AWS_PORT/moto-api/" 60 || die "fake AWS not answering, see $STATE_DIR/fake_aws.log"
 
