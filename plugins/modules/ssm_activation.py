@@ -72,7 +72,6 @@ options:
         description: The key.
         type: str
         required: true
-        no_log: false
       value:
         description: The value.
         type: str

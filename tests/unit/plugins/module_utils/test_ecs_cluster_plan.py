@@ -224,7 +224,10 @@ def test_blocker_names():
     [
         ("clusterName: is required", "name: is required"),
         ("settings[0].value: expected one of", "container_insights: expected one of"),
-        ("defaultCapacityProviderStrategy[0].weight: must be at most 1000, got 2000", "default_capacity_provider_strategy[0].weight: must be at most 1000, got 2000"),
+        (
+            "defaultCapacityProviderStrategy[0].weight: must be at most 1000, got 2000",
+            "default_capacity_provider_strategy[0].weight: must be at most 1000, got 2000",
+        ),
         (
             "configuration.executeCommandConfiguration.logConfiguration.s3KeyPrefix: expected a string",
             "execute_command_configuration.log_configuration.s3_key_prefix: expected a string",
