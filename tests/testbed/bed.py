@@ -48,7 +48,7 @@ def machine_state():
     return {
         "mounts": mounts,
         "links": sorted(line.split(":")[1].split("@")[0].strip() for line in cmd("ip", "-o", "link", "show").splitlines()[1:] if ":" in line),
-        "addresses": cmd("ip", "-o", "addr", "show"),
+        "addresses": cmd("ip", "-br", "addr", "show"),
         "routes": cmd("ip", "route", "show"),
         "iptables": iptables,
         "machinectl": cmd("machinectl", "list", "--no-legend"),

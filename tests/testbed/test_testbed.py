@@ -169,27 +169,38 @@ def test_agents_install_register_and_connect(testbed, tmp_path):
     assert refused.returncode == 1 and "RegistrationLimitExceeded" in refused.stdout, refused.stdout
 
 
-def test_ecs_agent_upgrade_and_cluster_change(testbed, tmp_path):
+def test_ecs_agent_upgrade_deregistration_and_cluster_change(testbed):
     """Follows the previous test on the same host: 1.90.0-1 registered."""
     host = testbed.hosts[0]
     latest = testbed.vars["testbed_ecs_latest_version"]
     url = testbed.vars["testbed_ecs_deb_url_template"].replace("{version}", latest)
-    testbed.ssh(host, f"cd /tmp && curl -fsS -o ecs.deb {url} && dpkg -i ecs.deb && systemctl restart ecs")
+    testbed.ssh(
+        host,
+        f"cd /tmp && curl -fsS -o ecs.deb {url} && dpkg -i ecs.deb"
+        " && echo ECS_STANDIN_HEARTBEAT_SECONDS=1 >> /etc/ecs/ecs.config && systemctl restart ecs",
+    )
     metadata = _wait_metadata(testbed, host)
     assert metadata["Version"].startswith(f"Amazon ECS Agent - v{latest.split('-')[0]}")
     assert testbed.ssh(host, "dpkg-query -W -f '${Version}' amazon-ecs-init").stdout == latest
 
+    # Deregistered from the controller: the agent stops at its next heartbeat.
+    testbed.client("ecs").deregister_container_instance(
+        cluster=metadata["Cluster"], containerInstance=metadata["ContainerInstanceArn"], force=True
+    )
+    _wait_log(testbed, host, "Container instance is deregistered")
+
     # Another cluster with the old registration still in agent.db: refused,
     # as the real agent refuses, until agent.db is removed.
     testbed.ssh(host, "echo ECS_CLUSTER=elsewhere > /etc/ecs/ecs.config && systemctl restart ecs")
-    deadline = time.monotonic() + 20
-    while "Data mismatch" not in testbed.ssh(host, "cat /var/log/ecs/ecs-agent.log").stdout:
-        assert time.monotonic() < deadline, "the ECS agent did not refuse the cluster change"
-        time.sleep(0.5)
-    assert "saved cluster 'testbed-cluster' does not match configured cluster 'elsewhere'" in testbed.ssh(
-        host, "cat /var/log/ecs/ecs-agent.log"
-    ).stdout
+    _wait_log(testbed, host, "saved cluster 'testbed-cluster' does not match configured cluster 'elsewhere'")
     assert testbed.ssh(host, "curl -fsS http://localhost:51678/v1/metadata", check=False).returncode != 0
+
+
+def _wait_log(testbed, host, text, timeout=20):
+    deadline = time.monotonic() + timeout
+    while text not in testbed.ssh(host, "cat /var/log/ecs/ecs-agent.log").stdout:
+        assert time.monotonic() < deadline, f"not in {host}'s ecs-agent.log: {text}"
+        time.sleep(0.5)
 
 
 def _wait_metadata(testbed, host, timeout=30):
