@@ -304,7 +304,7 @@ def current(module, client, request):
     namespace = None
     if wanted and have and wanted != have and not wanted.startswith("arn:") and have.startswith("arn:"):
         # DescribeClusters gives the namespace's ARN; the user may have given its name.
-        sd_client = module.client("servicediscovery", retry_decorator=AWSRetry.jittered_backoff())
+        sd_client = module.client("servicediscovery", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=["ThrottlingException"]))
         if api.namespace_name(sd_client, have) == wanted:
             namespace = wanted
     return cluster, namespace

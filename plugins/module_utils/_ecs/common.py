@@ -14,8 +14,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-# Throttling is retried by AWSRetry already; ECS also answers a busy control plane this way.
-RETRY = AWSRetry.jittered_backoff(retries=10, catch_extra_error_codes=["ServerException"])
+# AWSRetry knows Throttling but not ThrottlingException, the code ECS throttles with;
+# ServerException is how ECS answers a busy control plane.
+RETRY = AWSRetry.jittered_backoff(retries=10, catch_extra_error_codes=["ThrottlingException", "ServerException"])
 
 
 class AnsibleECSError(AnsibleAWSError):

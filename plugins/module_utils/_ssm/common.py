@@ -9,8 +9,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-# Throttling is retried by AWSRetry already; SSM also answers a busy control plane with these.
-RETRY = AWSRetry.jittered_backoff(retries=10, catch_extra_error_codes=["InternalServerError", "TooManyUpdates"])
+# AWSRetry knows Throttling but not ThrottlingException, the code SSM throttles with;
+# SSM also answers a busy control plane with the other two.
+RETRY = AWSRetry.jittered_backoff(retries=10, catch_extra_error_codes=["ThrottlingException", "InternalServerError", "TooManyUpdates"])
 
 
 class AnsibleSSMError(AnsibleAWSError):
