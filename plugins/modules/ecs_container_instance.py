@@ -345,6 +345,7 @@ def run(module, client):
         if left:
             raise timed_out(deadline.seconds, cluster.name, left)
         targets = unique(targets, *cluster.matched.values())
+        result["missing"] = cluster.missing  # found while waiting
     if not params["instances"]:
         return dict(result, container_instances=cluster.summaries(cluster.read().instances))
     arns = [ci["containerInstanceArn"] for ci in targets]

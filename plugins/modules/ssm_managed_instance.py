@@ -120,6 +120,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.manage
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import deregister
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import find
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import get_tags
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import normalize_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import plan
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import remove_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.compare import diff
@@ -149,25 +150,30 @@ def apply(client, changes):
 
 def run(module, client):
     params = module.params
+    errors = []
     if not (params["instance_ids"] or params["names"] or params["filters"]):
-        raise ManagedInstanceError("instance_ids, names or filters: select the instances to manage (there is no 'every instance')")
+        errors.append("instance_ids, names or filters: select the instances to manage (there is no 'every instance')")
+    tags, tag_errors = normalize_tags(params["tags"] if params["state"] == "present" else None)
+    errors.extend(tag_errors)
+    if errors:
+        raise ManagedInstanceError("; ".join(errors))
     selected, missing = find(client, selection_filters(params), params["instance_ids"], params["names"])
     if missing and params["state"] == "present":
         raise ManagedInstanceError(f"not registered as managed instances: {', '.join(missing)}")
     current_tags = {}
-    if params["state"] == "present" and params["tags"] is not None:
+    if tags is not None:
         current_tags = {info["InstanceId"]: get_tags(client, info["InstanceId"]) or {} for info in selected}
-    changes, before, after = plan(selected, current_tags, params["state"], params["tags"], params["purge_tags"])
+    changes, before, after = plan(selected, current_tags, params["state"], tags, params["purge_tags"])
     result = dict(changed=bool(changes), diff=diff(before, after), missing=missing)
     if params["state"] == "absent":
-        if not module.check_mode:
-            apply(client, changes)
-        return dict(result, instances=[], deregistered=sorted(changes))
+        # One may have gone between the read and the call: it is not reported as deregistered by us.
+        deregistered = sorted(changes) if module.check_mode else sorted(apply(client, changes))
+        return dict(result, instances=[], deregistered=deregistered)
     if changes and not module.check_mode:
         apply(client, changes)
     instances = []
     for info in selected:
-        if params["tags"] is not None:
+        if tags is not None:
             info = dict(info, Tags=after.get(info["InstanceId"], {}).get("tags", current_tags.get(info["InstanceId"], {})))
         instances.append(info)
     return dict(result, instances=instances, deregistered=[])

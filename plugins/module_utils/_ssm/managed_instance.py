@@ -33,6 +33,13 @@ FILTER_OPTIONS = (
 )
 
 
+# The Tag shape of SSM's model: 1 to 128 characters for a key, up to 256 for a value, of letters, separators,
+# digits and _ . : / = + - @ (Java's \p{L}\p{Z}\p{N}, approximated with Python's \w and \s).
+TAG_CHARACTERS = re.compile(r"^[\w\s.:/=+\-@]*$")
+TAG_KEY_MAX = 128
+TAG_VALUE_MAX = 256
+
+
 class ManagedInstanceError(Exception):
     """Input that cannot be applied; the message names the option."""
 
@@ -79,6 +86,28 @@ def build_filters(params):
     if errors:
         raise ManagedInstanceError("; ".join(errors))
     return [{"Key": key, "Values": values} for key, values in filters.items()]
+
+
+def normalize_tags(tags):
+    """(tags with string values, as AWS stores them, errors naming each bad tag). None: tags not managed."""
+    if tags is None:
+        return None, []
+    normalized, errors = {}, []
+    for key, value in tags.items():
+        value = "" if value is None else str(value)
+        if not key or len(key) > TAG_KEY_MAX:
+            errors.append(f"tags.{key}: a key has 1 to {TAG_KEY_MAX} characters")
+        elif key.lower().startswith("aws:"):
+            errors.append(f"tags.{key}: keys starting with aws: are reserved by AWS")
+        elif not TAG_CHARACTERS.match(key):
+            errors.append(f"tags.{key}: a key has letters, digits, spaces and _ . : / = + - @ only")
+        elif len(value) > TAG_VALUE_MAX:
+            errors.append(f"tags.{key}: a value has at most {TAG_VALUE_MAX} characters, got {len(value)}")
+        elif not TAG_CHARACTERS.match(value):
+            errors.append(f"tags.{key}: a value has letters, digits, spaces and _ . : / = + - @ only")
+        else:
+            normalized[key] = value
+    return normalized, errors
 
 
 def matches_name(info, name):

@@ -6,6 +6,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.manage
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import build_filters
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import is_managed_instance_id
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import matches_name
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import normalize_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import plan
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import select_by_names
 
@@ -152,3 +153,26 @@ def test_select_by_names(names, selected, missing):
 )
 def test_plan(state, current, desired, purge, changes, before, after):  # pylint: disable=too-many-arguments,too-many-positional-arguments
     assert plan([RECORDED], current, state, desired, purge) == (changes, before, after)
+
+
+@pytest.mark.parametrize(
+    "tags, expected, errors",
+    [
+        (None, None, []),
+        ({}, {}, []),
+        ({"site": "lab", "rack": 12, "spare": None, "Größe": "groß", "a b:c/d=e+f-g@h_i.j": "x"},
+         {"site": "lab", "rack": "12", "spare": "", "Größe": "groß", "a b:c/d=e+f-g@h_i.j": "x"}, []),
+        ({"aws:owner": "x"}, {}, ["tags.aws:owner: keys starting with aws: are reserved by AWS"]),
+        ({"AWS:owner": "x"}, {}, ["tags.AWS:owner: keys starting with aws: are reserved by AWS"]),
+        ({"k" * 129: "x"}, {}, ["tags." + "k" * 129 + ": a key has 1 to 128 characters"]),
+        ({"site#": "x"}, {}, ["tags.site#: a key has letters"]),
+        ({"site": "a" * 257}, {}, ["tags.site: a value has at most 256 characters, got 257"]),
+        ({"site": "lab;drop"}, {}, ["tags.site: a value has letters"]),
+    ],
+)
+def test_normalize_tags(tags, expected, errors):
+    normalized, found = normalize_tags(tags)
+    assert normalized == expected
+    assert len(found) == len(errors)
+    for message, start in zip(found, errors):
+        assert message.startswith(start), message
