@@ -9,33 +9,31 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 
-_lock = threading.Lock()
-_offset = 0.0
+_LOCK = threading.Lock()
+_STATE = {"offset": 0.0}
 
 
 def advance(seconds):
     """Move the clock forward (never back: expired things stay expired); the total offset."""
-    global _offset  # pylint: disable=global-statement
-    with _lock:
-        _offset += max(0.0, float(seconds))
-        return _offset
+    with _LOCK:
+        _STATE["offset"] += max(0.0, float(seconds))
+        return _STATE["offset"]
 
 
 def reset():
-    global _offset  # pylint: disable=global-statement
-    with _lock:
-        _offset = 0.0
+    with _LOCK:
+        _STATE["offset"] = 0.0
 
 
 def offset():
-    return _offset
+    return _STATE["offset"]
 
 
 def now():
     """The current time, aware UTC."""
-    return datetime.now(timezone.utc) + timedelta(seconds=_offset)
+    return datetime.now(timezone.utc) + timedelta(seconds=_STATE["offset"])
 
 
 def monotonic():
     """Seconds for measuring intervals (heartbeats)."""
-    return time.monotonic() + _offset
+    return time.monotonic() + _STATE["offset"]

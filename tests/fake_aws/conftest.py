@@ -41,8 +41,8 @@ def _start(environment=None):
 
 def reset(endpoint):
     """Forget every resource and every logged call."""
-    urllib.request.urlopen(urllib.request.Request(f"{endpoint.url}/_fake_aws/reset", method="POST"), timeout=10).close()
-    return endpoint
+    with urllib.request.urlopen(urllib.request.Request(f"{endpoint.url}/_fake_aws/reset", method="POST"), timeout=10):
+        return endpoint
 
 
 @pytest.fixture(scope="session")

@@ -87,7 +87,7 @@ def _copy_resource(resource):
     return copy
 
 
-class ExternalContainerInstance(ecs_models.ContainerInstance):
+class ExternalContainerInstance(ecs_models.ContainerInstance):  # pylint: disable=too-many-instance-attributes  # moto's fields
     """A container instance on a managed (``mi-``) instance: nothing of it lives in EC2."""
 
     def __init__(self, instance_id, cluster_name, backend):  # pylint: disable=super-init-not-called
@@ -292,12 +292,7 @@ class AnywhereEcsBackend(ecs_models.EC2ContainerServiceBackend):  # pylint: disa
                 networking_configuration, group, platform_version, capacity_provider_strategy,
             )  # fmt: skip
         definition = self._require_launch_type(task_definition_str, launch_type)
-        candidates = [
-            ci for ci in self.container_instances[cluster.name].values() if ci.status == "ACTIVE" and is_external(ci) == (launch_type == "EXTERNAL")
-        ]
-        if not candidates:
-            raise InvalidParameterException("No Container Instances were found in your cluster.")
-        placement = {
+        task_fields = {
             "group": group or f"family:{definition.family}",
             "launch_type": launch_type,
             "overrides": overrides or {},
@@ -305,16 +300,22 @@ class AnywhereEcsBackend(ecs_models.EC2ContainerServiceBackend):  # pylint: disa
             "tags": tags or [],
             "networking_configuration": networking_configuration,
         }
-        # Only instances whose agent is connected accept tasks.
-        return self._place(cluster, definition, [ci for ci in candidates if ci.agent_connected], count, placement)
+        return self._place(cluster, definition, self._placement_candidates(cluster, launch_type), count, task_fields)
 
-    def _place(self, cluster, definition, instances, count, placement):
+    def _placement_candidates(self, cluster, launch_type):
+        """ACTIVE instances of the launch type (external or EC2) whose agent is connected, as AWS places tasks."""
+        of_type = [ci for ci in self.container_instances[cluster.name].values() if ci.status == "ACTIVE" and is_external(ci) == (launch_type == "EXTERNAL")]
+        if not of_type:
+            raise InvalidParameterException("No Container Instances were found in your cluster.")
+        return [ci for ci in of_type if ci.agent_connected]
+
+    def _place(self, cluster, definition, instances, count, task_fields):
         resources = self._calculate_task_resource_requirements(definition)
         cluster_tasks = self.tasks.setdefault(cluster.name, {})
         placed = []
         for instance in instances:
             while len(placed) < count and self._can_be_placed(instance, resources):
-                task = ecs_models.Task(cluster, definition, instance.container_instance_arn, resources, backend=self, **placement)
+                task = ecs_models.Task(cluster, definition, instance.container_instance_arn, resources, backend=self, **task_fields)
                 self.update_container_instance_resources(instance, resources)
                 self.update_cluster_resources(cluster, 1)
                 cluster_tasks[task.task_arn] = task
@@ -337,7 +338,7 @@ class AnywhereEcsBackend(ecs_models.EC2ContainerServiceBackend):  # pylint: disa
             self.container_instances[cluster.name][instance.id] = instance
             cluster.registered_container_instances_count += 1
         _apply_registration(instance, params)
-        instance.last_heartbeat = clock.monotonic()
+        instance.last_heartbeat = clock.monotonic()  # pylint: disable=attribute-defined-outside-init  # also on moto's instances
         return instance
 
     def _caller_managed_instance(self, access_key):

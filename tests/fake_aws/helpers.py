@@ -131,3 +131,55 @@ def error_of(excinfo):
     """(code, message, HTTP status) of a botocore ClientError."""
     response = excinfo.value.response
     return response["Error"]["Code"], response["Error"]["Message"], response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+RESOURCES = [
+    {"name": "CPU", "type": "INTEGER", "integerValue": 2048},
+    {"name": "MEMORY", "type": "INTEGER", "integerValue": 3800},
+    {"name": "PORTS", "type": "STRINGSET", "stringSetValue": ["22", "2375", "2376", "51678", "51679"]},
+    {"name": "PORTS_UDP", "type": "STRINGSET", "stringSetValue": []},
+]
+VERSION = {"agentVersion": "1.89.0", "agentHash": "abcdef01", "dockerVersion": "DockerVersion: 26.1.5"}
+ATTRIBUTES = [
+    {"name": "ecs.os-type", "value": "linux"},
+    {"name": "ecs.os-family", "value": "LINUX"},
+    {"name": "ecs.cpu-architecture", "value": "x86_64"},
+    {"name": "ecs.capability.external"},
+    {"name": "com.amazonaws.ecs.capability.docker-remote-api.1.44"},
+]
+CONTAINER = {"name": "web", "image": "public.ecr.aws/nginx/nginx:stable", "memory": 256, "portMappings": [{"containerPort": 80, "hostPort": 8080}]}
+
+
+class Site:
+    """An ECS cluster and an activation, from which hosts register the way the two agents do."""
+
+    def __init__(self, endpoint, cluster="edge", hosts=3):
+        self.endpoint = endpoint
+        self.cluster = cluster
+        self.ecs = client(endpoint, "ecs")
+        self.ecs.create_cluster(clusterName=cluster)
+        create_role(endpoint)
+        self.activation = create_activation(endpoint, RegistrationLimit=hosts)
+        self.fingerprints = {}
+
+    def host(self, **registration):
+        """SSM registration, the role token, then RegisterContainerInstance with it: (mi- id, container instance)."""
+        fingerprint = f"host-{len(self.fingerprints) + 1}"
+        instance_id = register(self.endpoint, self.activation, fingerprint)
+        self.fingerprints[instance_id] = fingerprint
+        request = {"cluster": self.cluster, "instanceIdentityDocument": "", "totalResources": RESOURCES, "versionInfo": VERSION, "attributes": ATTRIBUTES}
+        request.update(registration)
+        answer = self.agent(instance_id).register_container_instance(**request)
+        return instance_id, answer["containerInstance"]
+
+    def agent(self, instance_id):
+        """An ECS client with the host's role credentials (those the SSM agent shares)."""
+        return instance_client(self.endpoint, "ecs", instance_id, self.fingerprints[instance_id])
+
+    def describe(self, arn, **params):
+        return self.ecs.describe_container_instances(cluster=self.cluster, containerInstances=[arn], **params)["containerInstances"][0]
+
+    def register_task_definition(self, **params):
+        params.setdefault("family", "web")
+        params.setdefault("containerDefinitions", [CONTAINER])
+        return self.ecs.register_task_definition(**params)["taskDefinition"]

@@ -152,7 +152,7 @@ class ManagedInstance:  # pylint: disable=too-many-instance-attributes
         return {values[key]}
 
 
-class HybridSsmBackend(ssm_models.SimpleSystemManagerBackend):
+class HybridSsmBackend(ssm_models.SimpleSystemManagerBackend):  # pylint: disable=abstract-method  # as moto's
     """moto's SSM backend plus activations and managed (``mi-``) instances."""
 
     def __init__(self, region_name, account_id):
@@ -343,7 +343,9 @@ def find_managed_instance(account_id, region, instance_id):
 def _require_activation(params):
     backend, activation = find_activation(params.get("ActivationId"))
     if activation is None or not secrets.compare_digest(activation.activation_code, params.get("ActivationCode", "")):
-        raise error("InvalidActivation", "The activation isn't valid. The activation might have been deleted, or the ActivationId and the ActivationCode don't match.")
+        raise error(
+            "InvalidActivation", "The activation isn't valid. The activation might have been deleted, or the ActivationId and the ActivationCode don't match."
+        )
     return backend, activation
 
 

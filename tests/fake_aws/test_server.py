@@ -33,25 +33,29 @@ def test_host_and_port_default_to_the_environment(monkeypatch, environment, argv
     assert (args.host, args.port) == expected
 
 
+def wait_until_ready(process, port, timeout=30):
+    deadline = time.monotonic() + timeout
+    while True:
+        assert process.poll() is None, "the server exited"
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=1) as answer:
+                return answer.status
+        except OSError:
+            assert time.monotonic() < deadline, "no answer on /moto-api/"
+            time.sleep(0.1)
+
+
 def test_serves_in_the_foreground_on_the_port_of_the_environment():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     environment = dict(os.environ, FAKE_AWS_HOST="127.0.0.1", FAKE_AWS_PORT=str(port))
-    process = subprocess.Popen([sys.executable, str(SERVER)], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, "the server exited"
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=1) as answer:
-                    assert answer.status == 200
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "no answer on /moto-api/"
-                time.sleep(0.1)
-    finally:
-        process.terminate()
+    with subprocess.Popen([sys.executable, str(SERVER)], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as process:
+        try:
+            assert wait_until_ready(process, port) == 200
+        finally:
+            process.terminate()
+        # SIGTERM ends it cleanly.
         assert process.wait(timeout=10) == 0
 
 

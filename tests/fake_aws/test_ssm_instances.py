@@ -103,7 +103,13 @@ def test_registration_refuses_a_pkcs1_key_as_aws_model_does(fake_aws):
     # The agent sends PKIX DER (x509.MarshalPKIXPublicKey): 392 characters for RSA-2048; PKCS#1 is 360.
     create_role(fake_aws)
     activation = create_activation(fake_aws)
-    body = {"ActivationCode": activation["ActivationCode"], "ActivationId": activation["ActivationId"], "PublicKey": "A" * 360, "PublicKeyType": "Rsa", "Fingerprint": "f"}
+    body = {
+        "ActivationCode": activation["ActivationCode"],
+        "ActivationId": activation["ActivationId"],
+        "PublicKey": "A" * 360,
+        "PublicKeyType": "Rsa",
+        "Fingerprint": "f",
+    }
     headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AmazonSSM.RegisterManagedInstance"}
     status, answer, _ = http(fake_aws, "/", method="POST", body=json.dumps(body).encode(), headers=headers)
     assert (status, answer["__type"]) == (400, "ValidationException")
@@ -292,7 +298,9 @@ def test_describe_pages_past_the_page_size(fake_aws):
 def test_tags_of_managed_instances(fake_aws):
     instance_id = onboard(fake_aws, Tags=[{"Key": "site", "Value": "plant-1"}])
     ssm = client(fake_aws, "ssm")
-    ssm.add_tags_to_resource(ResourceType="ManagedInstance", ResourceId=instance_id, Tags=[{"Key": "role", "Value": "ecs"}, {"Key": "site", "Value": "plant-2"}])
+    ssm.add_tags_to_resource(
+        ResourceType="ManagedInstance", ResourceId=instance_id, Tags=[{"Key": "role", "Value": "ecs"}, {"Key": "site", "Value": "plant-2"}]
+    )
     ssm.remove_tags_from_resource(ResourceType="ManagedInstance", ResourceId=instance_id, TagKeys=["role"])
     tags = ssm.list_tags_for_resource(ResourceType="ManagedInstance", ResourceId=instance_id)["TagList"]
     assert tags == [{"Key": "site", "Value": "plant-2"}]
