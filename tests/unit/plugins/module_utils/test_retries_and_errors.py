@@ -48,7 +48,7 @@ def test_ssm_calls_retry_throttling(code, no_sleep):
     raw = FakeClient(create_activation=[error(code, "CreateActivation"), {"ActivationId": "id-1", "ActivationCode": CODE}])
     client = RetryingBotoClientWrapper(raw, SSM_RETRY)
     assert ssm_activation.create_activation(client, "edge", {"IamRole": "r"}) == ("id-1", CODE)
-    assert [name for name, _ in raw.calls] == ["create_activation", "create_activation"]
+    assert [call[0] for call in raw.calls] == ["create_activation", "create_activation"]
     assert len(no_sleep) == 1
 
 
@@ -81,10 +81,8 @@ def test_deleting_a_missing_activation_is_no_error():
 
 
 def test_cluster_creation_waits_for_a_new_service_linked_role(no_sleep):
-    not_ready = ClientError(
-        {"Error": {"Code": "InvalidParameterException", "Message": "Unable to assume the service linked role. Please verify that the ECS service linked role exists."}},
-        "CreateCluster",
-    )
+    message = "Unable to assume the service linked role. Please verify that the ECS service linked role exists."
+    not_ready = ClientError({"Error": {"Code": "InvalidParameterException", "Message": message}}, "CreateCluster")
     raw = FakeClient(create_cluster=[not_ready, not_ready, {"cluster": {"clusterName": "edge"}}])
     client = RetryingBotoClientWrapper(raw, ECS_RETRY)
     assert ecs_cluster.create_cluster(client, "edge", {"clusterName": "edge"}, role_just_created=True) == {"clusterName": "edge"}
