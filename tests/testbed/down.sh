@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/usr/bin/env bash
 # Take the test bed down and leave the controller as it was before `up`:
 # hosts stopped, overlays unmounted, bridge and iptables rule removed,
 # mirror and fake AWS stopped, inotify limit restored.

@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/usr/bin/env bash
 # Build the signing keys, the stand-in agent packages and the mirror tree the
 # hosts download from, laid out like AWS's S3 buckets:
 #
@@ -64,7 +64,8 @@ build_ssm() { # version out [tampered]
     root=$(mktemp -d)
     chmod 755 "$root"
     install -D -m 755 "$SRC/amazon-ssm-agent/amazon-ssm-agent" "$root/usr/bin/amazon-ssm-agent"
-    sed -i "s/@VERSION@/${version%-*}/" "$root/usr/bin/amazon-ssm-agent"
+    # Debian has no `python`; the source keeps the shebang ansible-test allows.
+    sed -i -e "s/@VERSION@/${version%-*}/" -e '1s|.*|#!/usr/bin/python3|' "$root/usr/bin/amazon-ssm-agent"
     install -D -m 644 "$SRC/awsreq.py" "$root/usr/lib/amazon-ssm-agent/awsreq.py"
     install -D -m 644 "$SRC/amazon-ssm-agent/amazon-ssm-agent.service" "$root/lib/systemd/system/amazon-ssm-agent.service"
     install -D -m 644 "$SRC/amazon-ssm-agent/amazon-ssm-agent.json.template" "$root/etc/amazon/ssm/amazon-ssm-agent.json.template"
@@ -92,7 +93,7 @@ build_ecs() { # version out [tampered]
     root=$(mktemp -d)
     chmod 755 "$root"
     install -D -m 755 "$SRC/amazon-ecs-init/amazon-ecs-init" "$root/usr/libexec/amazon-ecs-init"
-    sed -i "s/@VERSION@/$version/" "$root/usr/libexec/amazon-ecs-init"
+    sed -i -e "s/@VERSION@/$version/" -e '1s|.*|#!/usr/bin/python3|' "$root/usr/libexec/amazon-ecs-init"
     install -D -m 644 "$SRC/awsreq.py" "$root/usr/lib/amazon-ecs-init/awsreq.py"
     install -D -m 644 "$SRC/amazon-ecs-init/ecs.service" "$root/lib/systemd/system/ecs.service"
     install -d -m 755 "$root/DEBIAN" "$root/etc/ecs" "$root/var/lib/ecs/data" "$root/var/log/ecs" "$root/var/cache/ecs"

@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/usr/bin/env bash
 # Build the cached Debian 12 rootfs the hosts boot from (once, ~100 s).
 # Rebuilt only when the package list or this script's setup steps change
 # (the stamp holds a hash of both), so `up` from a warm cache is fast.

@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/usr/bin/env bash
 # Bring up N Debian 12 hosts (systemd-nspawn -b over overlayfs) on a private
 # bridge, plus the controller-side services they talk to: the signed package
 # mirror and the local AWS endpoint. Idempotent: what already runs is kept.

@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/usr/bin/env bash
 # Write build/testbed/testbed_vars.yml: everything a playbook or test needs to
 # use the running test bed (endpoints, keys, versions, hosts). Called by up.sh.
 source "$(dirname "$0")/common.sh"
