@@ -18,6 +18,7 @@ import os
 import re
 import secrets
 import string
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -155,6 +156,9 @@ class ManagedInstance:  # pylint: disable=too-many-instance-attributes
 class HybridSsmBackend(ssm_models.SimpleSystemManagerBackend):  # pylint: disable=abstract-method  # as moto's
     """moto's SSM backend plus activations and managed (``mi-``) instances."""
 
+    # Hosts register in parallel (one per Ansible fork): the limit check and the count go together.
+    registration_lock = threading.Lock()
+
     def __init__(self, region_name, account_id):
         super().__init__(region_name, account_id)
         self.activations = {}
@@ -225,8 +229,6 @@ class HybridSsmBackend(ssm_models.SimpleSystemManagerBackend):  # pylint: disabl
         """Consume one registration of ``activation`` (which lives in this backend)."""
         if activation.expired:
             raise error("ActivationExpired", f"Activation {activation.activation_id} has expired.")
-        if activation.registrations_count >= activation.registration_limit:
-            raise error("RegistrationLimitExceeded", f"Activation {activation.activation_id} has reached its registration limit.")
         _require_public_key(params["PublicKey"], params.get("PublicKeyType", "Rsa"))
         instance = ManagedInstance(
             instance_id="mi-" + secrets.token_hex(9)[:17],
@@ -236,8 +238,11 @@ class HybridSsmBackend(ssm_models.SimpleSystemManagerBackend):  # pylint: disabl
             public_key=params["PublicKey"],
             fingerprint=params["Fingerprint"],
         )
-        activation.registrations_count += 1
-        self.managed_instances[instance.instance_id] = instance
+        with self.registration_lock:
+            if activation.registrations_count >= activation.registration_limit:
+                raise error("RegistrationLimitExceeded", f"Activation {activation.activation_id} has reached its registration limit.")
+            activation.registrations_count += 1
+            self.managed_instances[instance.instance_id] = instance
         # Tags of the activation are applied to every instance it registers.
         for tag in activation.tags:
             self._resource_tags["ManagedInstance"][instance.instance_id][tag["Key"]] = tag["Value"]

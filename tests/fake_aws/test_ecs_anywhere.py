@@ -137,13 +137,6 @@ def test_agent_connected_follows_heartbeats(site):
     assert {answer[key] for key in ("endpoint", "telemetryEndpoint", "serviceConnectEndpoint")} == {site.endpoint.url}
 
 
-def test_agent_timeout_comes_from_the_environment(fake_aws_short_timeouts):
-    site = Site(fake_aws_short_timeouts)
-    _, registered = site.host()
-    advance_clock(fake_aws_short_timeouts, 1.5)
-    assert site.describe(registered["containerInstanceArn"])["agentConnected"] is False
-
-
 @pytest.mark.parametrize(
     ("cluster", "container_instance", "code"),
     [("edge", "arn:aws:ecs:us-east-1:123456789012:container-instance/edge/0123", "ClientException"), ("nowhere", "0123", "ClusterNotFoundException")],

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from fake_aws import server
-from fake_aws.helpers import advance_clock, calls, client, http
+from fake_aws.helpers import Site, advance_clock, agent_client, calls, client, http
 
 SERVER = Path(server.__file__)
 
@@ -57,6 +57,19 @@ def test_serves_in_the_foreground_on_the_port_of_the_environment():
             process.terminate()
         # SIGTERM ends it cleanly.
         assert process.wait(timeout=10) == 0
+
+
+def test_heartbeat_timeouts_come_from_the_environment(fake_aws_short_timeouts):
+    # FAKE_AWS_PING_TIMEOUT and FAKE_AWS_AGENT_TIMEOUT are 1 second on this endpoint (60 by default).
+    site = Site(fake_aws_short_timeouts)
+    instance_id, registered = site.host()
+    agent_client(fake_aws_short_timeouts).update_instance_information(InstanceId=instance_id, AgentVersion="3.3.1611.0")
+    advance_clock(fake_aws_short_timeouts, 0.5)
+    info = client(fake_aws_short_timeouts, "ssm").describe_instance_information()["InstanceInformationList"][0]
+    assert (info["PingStatus"], site.describe(registered["containerInstanceArn"])["agentConnected"]) == ("Online", True)
+    advance_clock(fake_aws_short_timeouts, 1)
+    info = client(fake_aws_short_timeouts, "ssm").describe_instance_information()["InstanceInformationList"][0]
+    assert (info["PingStatus"], site.describe(registered["containerInstanceArn"])["agentConnected"]) == ("ConnectionLost", False)
 
 
 def test_every_service_answers_on_one_port(fake_aws):
