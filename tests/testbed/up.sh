@@ -200,6 +200,7 @@ wait_http "http://$CTRL_IP:$AWS_PORT/moto-api/" 60 || die "fake AWS not answerin
     echo "ansible_ssh_private_key_file=$OUT/ssh/id_ed25519"
     echo "ansible_ssh_common_args='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'"
     echo "ansible_python_interpreter=/usr/bin/python3"
+    echo "ansible_pipelining=true"
 } >"$OUT/inventory.ini"
 
 {
