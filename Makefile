@@ -46,7 +46,7 @@ fake-aws: venv
 	$(BIN)/python tests/fake_aws/server.py --host $(FAKE_AWS_HOST) --port $(FAKE_AWS_PORT)
 
 test: venv collection-link
-	$(MAKE) --no-print-directory yamllint ansible-lint changelog-lint sanity units integration
+	$(MAKE) --no-print-directory yamllint ansible-lint changelog-lint sanity units integration testbed-test
 
 yamllint: venv
 	$(BIN)/yamllint -s .
