@@ -74,7 +74,8 @@ def instance(arn, ec2_id, status="ACTIVE", connected=True, running=0, pending=0,
         "agentConnected": connected,
         "runningTasksCount": running,
         "pendingTasksCount": pending,
-        "attributes": [{"name": "ecs.capability.external"}] + [dict(name=name, **({"value": value} if value is not None else {})) for name, value in attributes],
+        "attributes": [{"name": "ecs.capability.external"}]
+        + [dict(name=name, **({"value": value} if value is not None else {})) for name, value in attributes],
     }
 
 
@@ -103,7 +104,10 @@ def test_reference_kind(reference, kind):
     [
         ([ONE, MI_ONE, "edge-01"], []),
         (["", " "], ["instances[0]: empty", "instances[1]: empty"]),
-        (["arn:aws:ecs:us-east-1:123456789012:cluster/edge"], ["instances[0]: arn:aws:ecs:us-east-1:123456789012:cluster/edge is not the ARN of a container instance"]),
+        (
+            ["arn:aws:ecs:us-east-1:123456789012:cluster/edge"],
+            ["instances[0]: arn:aws:ecs:us-east-1:123456789012:cluster/edge is not the ARN of a container instance"],
+        ),
         (["arn:aws-cn:ecs:cn-north-1:123456789012:container-instance/edge/abc"], []),
     ],
 )
@@ -145,9 +149,13 @@ def test_unique_keeps_the_first_order_and_drops_repeats():
     [
         (None, None, []),
         ({}, {}, []),
-        ({"site": "lab", "gpu": None, "rack": 12, "fast": True, "zone": "eu west/1:a@b"}, {"site": "lab", "gpu": None, "rack": "12", "fast": "true", "zone": "eu west/1:a@b"}, []),
+        (
+            {"site": "lab", "gpu": None, "rack": 12, "fast": True, "zone": "eu west/1:a@b"},
+            {"site": "lab", "gpu": None, "rack": "12", "fast": "true", "zone": "eu west/1:a@b"},
+            [],
+        ),
         ({"ecs.os-type": "linux"}, {}, ["attributes.ecs.os-type: names starting with ecs. or com.amazonaws.ecs. belong to ECS"]),
-        ({"com.amazonaws.ecs.capability.x": None}, {}, ["attributes.com.amazonaws.ecs.capability.x: names starting with ecs. or com.amazonaws.ecs. belong to ECS"]),
+        ({"com.amazonaws.ecs.capability.x": None}, {}, ["attributes.com.amazonaws.ecs.capability.x: names starting with ecs. or"]),
         ({"bad name": "x"}, {}, ["attributes.bad name: a name has"]),
         ({"site": " lab"}, {}, ["attributes.site: a value has"]),
         ({"site": "lab "}, {}, ["attributes.site: a value has"]),
@@ -199,7 +207,9 @@ def test_normalize_attributes(given, expected, errors):
         ),
         (
             instance(ONE, MI_ONE, attributes=[("ecs.os-type", "linux"), ("site", "lab"), ("old", "x")]), None, {"site": "lab"}, True,
-            {"put": {}, "delete": ["old"]}, {"status": "ACTIVE", "attributes": {"site": "lab", "old": "x"}}, {"status": "ACTIVE", "attributes": {"site": "lab"}},
+            {"put": {}, "delete": ["old"]},
+            {"status": "ACTIVE", "attributes": {"site": "lab", "old": "x"}},
+            {"status": "ACTIVE", "attributes": {"site": "lab"}},
         ),
         (
             instance(ONE, MI_ONE, attributes=[("site", "lab")]), None, {}, True,
@@ -242,7 +252,10 @@ def test_plan_names_every_instance_it_cannot_change():
     "resources, expected",
     [
         (RECORDED["registeredResources"], {"CPU": 2048, "MEMORY": 3840, "PORTS": ["22", "2375", "51678"], "PORTS_UDP": []}),
-        ([{"name": "GPU", "type": "STRINGSET", "stringSetValue": ["gpu-0"]}, {"name": "X", "type": "DOUBLE", "doubleValue": 1.5}], {"GPU": ["gpu-0"], "X": 1.5}),
+        (
+            [{"name": "GPU", "type": "STRINGSET", "stringSetValue": ["gpu-0"]}, {"name": "X", "type": "DOUBLE", "doubleValue": 1.5}],
+            {"GPU": ["gpu-0"], "X": 1.5},
+        ),
         ([{"name": "BIG", "type": "LONG", "longValue": 2 ** 40}], {"BIG": 2 ** 40}),
         (None, {}),
     ],

@@ -55,7 +55,10 @@ def test_is_managed_instance_id(value, expected):
             ],
         ),
         ({"tags": {"site": "lab", "rack": ["1", 2]}}, [{"Key": "tag:site", "Values": ["lab"]}, {"Key": "tag:rack", "Values": ["1", "2"]}]),
-        ({"filters": {"IamRole": "ecsAnywhereRole", "tag-key": ["site"]}}, [{"Key": "IamRole", "Values": ["ecsAnywhereRole"]}, {"Key": "tag-key", "Values": ["site"]}]),
+        (
+            {"filters": {"IamRole": "ecsAnywhereRole", "tag-key": ["site"]}},
+            [{"Key": "IamRole", "Values": ["ecsAnywhereRole"]}, {"Key": "tag-key", "Values": ["site"]}],
+        ),
         # Empty lists set nothing.
         ({"instance_ids": [], "ping_status": [], "tags": {}}, []),
     ],
