@@ -118,8 +118,8 @@ options:
   create_service_linked_role:
     description:
       - Create the ECS service-linked role C(AWSServiceRoleForECS) (path C(/aws-service-role/ecs.amazonaws.com/)) when it is
-        missing. Needs C(iam:GetRole) and C(iam:CreateServiceLinkedRole).
-      - When C(iam:GetRole) is denied, the module warns and carries on.
+        missing. Needs C(iam:ListRoles) (the role is looked up by its path) and C(iam:CreateServiceLinkedRole).
+      - When C(iam:ListRoles) is denied, the module warns and carries on without it.
     type: bool
     default: true
   force:
