@@ -211,7 +211,6 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_d
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import register_task_definition
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import request_from_definition
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import revisions_to_deregister
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import tag_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import tag_list
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import tag_task_definition
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import untag_task_definition
@@ -238,15 +237,25 @@ def check_options(params):
         raise InputError("keep_last: only used with state=present")
 
 
+def option_tags(tags):
+    """The tags option with numbers as strings, as AWS keeps them."""
+    if tags is None:
+        return None
+    result = {}
+    for key, value in tags.items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise InputError(f"tags.{key}: expected a string, got {value!r}")
+        result[key] = value
+    return result
+
+
 def desired_state(client, params):
-    """(request, tags dict or None) from the options, validated against the ECS model; no AWS call."""
+    """(request, tags dict or None, ignored fields) from the options, validated against the ECS model; no AWS call."""
     request, ignored = request_from_definition(params["definition"], params["family"])
-    tags = merge_tags(request.pop("tags", None), params["tags"])
-    if tags:
-        request["tags"] = tag_list(tags)
     request = prepare_request(client, REGISTER, request, prefix="definition")
-    if tags is not None:
-        tags = tag_dict(request.pop("tags", []))
+    tags = merge_tags(request.pop("tags", None), option_tags(params["tags"]))
     return request, tags, ignored
 
 

@@ -4,6 +4,7 @@ import botocore.session
 import pytest
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.modules.ecs_task_definition import check_options
+from ansible_collections.hybridops.ecs_anywhere.plugins.modules.ecs_task_definition import option_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.modules.ecs_task_definition import plan_present
 
 SHAPE = botocore.session.get_session().get_service_model("ecs").operation_model("RegisterTaskDefinition").input_shape
@@ -44,6 +45,20 @@ def test_check_options_refuses(given, message):
 @pytest.mark.parametrize("given", [params(), params(keep_last=1), params(state="absent", definition=None, revision=3)])
 def test_check_options_accepts(given):
     check_options(given)
+
+
+@pytest.mark.parametrize(
+    "given, expected",
+    [(None, None), ({}, {}), ({"team": "web", "release": 3, "ratio": 0.5}, {"team": "web", "release": "3", "ratio": "0.5"})],
+)
+def test_option_tags(given, expected):
+    assert option_tags(given) == expected
+
+
+@pytest.mark.parametrize("given", [{"on": True}, {"nested": {"a": "b"}}, {"none": None}])
+def test_option_tags_refuses(given):
+    with pytest.raises(ValueError, match=f"tags.{next(iter(given))}: expected a string"):
+        option_tags(given)
 
 
 @pytest.mark.parametrize(
