@@ -1,0 +1,374 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hybridops.ecs_anywhere project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: ecs_capacity_provider
+short_description: Manage Amazon ECS capacity providers backed by an Auto Scaling group
+version_added: 0.1.0
+description:
+  - Creates, updates in place or deletes an ECS capacity provider that uses an EC2 Auto Scaling group:
+    managed scaling, managed termination protection, managed draining and tags.
+  - Only what is set is compared; what is left out stays as it is. An update sends the provider's other settings as they are,
+    so nothing left out is reset.
+  - The Auto Scaling group of an existing capacity provider cannot change (C(UpdateCapacityProvider) has no member for it);
+    asking for another group fails with an error naming the option.
+  - O(state=absent) refuses a capacity provider that is still attached to a cluster, and names the clusters.
+    Clusters attach and detach capacity providers through M(hybridops.ecs_anywhere.ecs_cluster) (O(hybridops.ecs_anywhere.ecs_cluster#module:capacity_providers)).
+  - Options are checked against the ECS API model, and against rules AWS would otherwise apply only after other writes went through,
+    before anything is written; an error names the option at fault.
+  - V(FARGATE) and V(FARGATE_SPOT) belong to AWS; they cannot be created, changed or deleted.
+author:
+  - Hybridops Maintainers (@hybridops)
+options:
+  name:
+    description:
+      - Name of the capacity provider.
+      - Up to 255 letters, digits, underscores and hyphens; it cannot start with C(aws), C(ecs) or C(fargate).
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates the capacity provider or updates it in place; V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  auto_scaling_group_arn:
+    description:
+      - ARN of the Auto Scaling group whose instances the capacity provider manages.
+      - One of O(auto_scaling_group_arn) and O(auto_scaling_group_name) is required to create a capacity provider.
+        On an existing one it may be left out; when given it must be the group the provider already uses.
+    type: str
+  auto_scaling_group_name:
+    description:
+      - Name of the Auto Scaling group, looked up with C(DescribeAutoScalingGroups) to find its ARN. Needs C(autoscaling:DescribeAutoScalingGroups).
+      - Like O(auto_scaling_group_arn); a group deleted and made again under the same name has another ARN, and is another group.
+    type: str
+  managed_scaling:
+    description:
+      - Managed scaling of the Auto Scaling group by ECS. Only the suboptions set are compared and changed.
+      - AWS's defaults apply on creation to what is left out.
+    type: dict
+    suboptions:
+      status:
+        description: Whether ECS scales the Auto Scaling group.
+        type: str
+        choices: [ENABLED, DISABLED]
+      target_capacity:
+        description: Target utilisation of the group's capacity, in percent (1 to 100).
+        type: int
+      minimum_scaling_step_size:
+        description: Fewest instances to scale by at a time (1 to 10000); not more than O(managed_scaling.maximum_scaling_step_size).
+        type: int
+      maximum_scaling_step_size:
+        description: Most instances to scale by at a time (1 to 10000).
+        type: int
+      instance_warmup_period:
+        description: Seconds after launch before a new instance counts towards the group's metrics (0 to 10000).
+        type: int
+  managed_termination_protection:
+    description:
+      - Whether ECS keeps instances that run tasks from being terminated on scale-in.
+      - V(ENABLED) needs managed scaling V(ENABLED) and an Auto Scaling group that protects new instances from scale-in;
+        both are checked before anything is written.
+    type: str
+    choices: [ENABLED, DISABLED]
+  managed_draining:
+    description:
+      - Whether ECS drains the group's container instances gracefully before they are terminated. AWS's default is V(ENABLED).
+    type: str
+    choices: [ENABLED, DISABLED]
+  tags:
+    description:
+      - Tags of the capacity provider. When omitted, tags are left as they are.
+    type: dict
+    aliases: [resource_tags]
+  purge_tags:
+    description:
+      - Remove tags not in O(tags). Tags whose key starts with C(aws:) are never removed.
+    type: bool
+    default: true
+  wait:
+    description:
+      - Wait until the capacity provider's update status settles (C(CREATE_COMPLETE), C(UPDATE_COMPLETE)), or until it is deleted.
+      - A failed update (C(CREATE_FAILED), C(UPDATE_FAILED), C(DELETE_FAILED)) fails the task with AWS's reason.
+    type: bool
+    default: true
+  wait_timeout:
+    description: Seconds to wait.
+    type: int
+    default: 300
+notes:
+  - Returned RV(capacity_provider) keeps AWS's keys. In check mode it is the capacity provider as it is now (empty when it would be created).
+  - The clusters a capacity provider is attached to are found with C(ListClusters) and C(DescribeClusters), for O(state=absent).
+seealso:
+  - module: hybridops.ecs_anywhere.ecs_capacity_provider_info
+  - module: hybridops.ecs_anywhere.ecs_cluster
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+  - hybridops.ecs_anywhere.attributes
+"""
+
+EXAMPLES = r"""
+- name: A capacity provider for the Auto Scaling group edge-workers, scaled by ECS
+  hybridops.ecs_anywhere.ecs_capacity_provider:
+    name: edge-workers
+    auto_scaling_group_name: edge-workers
+    managed_scaling:
+      status: ENABLED
+      target_capacity: 90
+      maximum_scaling_step_size: 4
+    managed_draining: ENABLED
+    tags:
+      team: edge
+  register: provider
+
+- name: Let the group grow in bigger steps; everything else stays as it is
+  hybridops.ecs_anywhere.ecs_capacity_provider:
+    name: edge-workers
+    managed_scaling:
+      maximum_scaling_step_size: 10
+
+- name: Attach it to a cluster
+  hybridops.ecs_anywhere.ecs_cluster:
+    name: edge
+    capacity_providers: [edge-workers]
+    default_capacity_provider_strategy:
+      - capacity_provider: edge-workers
+        weight: 1
+
+- name: Detach it again
+  hybridops.ecs_anywhere.ecs_cluster:
+    name: edge
+    capacity_providers: []
+    default_capacity_provider_strategy: []
+
+- name: Delete the capacity provider (refused while a cluster still has it)
+  hybridops.ecs_anywhere.ecs_capacity_provider:
+    name: edge-workers
+    state: absent
+"""
+
+RETURN = r"""
+capacity_provider:
+  description:
+    - The capacity provider as ECS DescribeCapacityProviders returns it (AWS's keys), with tags.
+    - After deletion, the capacity provider ECS returned; empty when there was none.
+  returned: always
+  type: dict
+  contains:
+    capacityProviderArn:
+      description: The capacity provider's ARN.
+      type: str
+      sample: arn:aws:ecs:us-east-1:123456789012:capacity-provider/edge-workers
+    name:
+      description: The capacity provider's name.
+      type: str
+      sample: edge-workers
+    status:
+      description: C(ACTIVE), or C(INACTIVE) once deleted.
+      type: str
+      sample: ACTIVE
+    updateStatus:
+      description: How the last create, update or delete went, such as C(UPDATE_COMPLETE).
+      type: str
+      sample: UPDATE_COMPLETE
+    updateStatusReason:
+      description: Why the last update failed, when it did.
+      type: str
+      sample: ""
+    autoScalingGroupProvider:
+      description: The Auto Scaling group and how ECS manages it.
+      type: dict
+      sample:
+        autoScalingGroupArn: "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:5b4d1c1e-1f2a-4c3b-9d8e-0a1b2c3d4e5f:autoScalingGroupName/edge-workers"
+        managedScaling:
+          status: ENABLED
+          targetCapacity: 90
+          minimumScalingStepSize: 1
+          maximumScalingStepSize: 10
+          instanceWarmupPeriod: 300
+        managedTerminationProtection: DISABLED
+        managedDraining: ENABLED
+    tags:
+      description: Tags as AWS lists them.
+      type: list
+      elements: dict
+      sample: [{"key": "team", "value": "edge"}]
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs import capacity_provider as api
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import MANAGED_SCALING
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import OPTION_NAMES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import PlanError
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import create_request
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import option_errors
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import plan_absent
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import plan_present
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import settings_errors
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import apply_tags
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import option_path
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
+
+GROUP_ARN_PATH = "autoScalingGroupProvider.autoScalingGroupArn"
+
+
+class Refused(Exception):
+    """The module will not do what was asked; the message says why."""
+
+
+def group_option(params):
+    """The option that names the Auto Scaling group, for messages."""
+    return "auto_scaling_group_name" if params["auto_scaling_group_name"] is not None else "auto_scaling_group_arn"
+
+
+def checked(client, operation, request, params):
+    """``request`` coerced and checked against the operation's input in botocore's model (no call is made)."""
+    try:
+        return prepare_request(client, operation, request)
+    except RequestValidationError as e:
+        renames = dict(OPTION_NAMES, **{GROUP_ARN_PATH: group_option(params)})
+        raise Refused("Invalid options: " + "; ".join(option_path(error, renames) for error in e.errors)) from None
+
+
+def desired(module, client):
+    """The CreateCapacityProvider request of the options, checked before any call; None for state=absent."""
+    params = module.params
+    errors = option_errors(params)
+    if errors:
+        raise Refused("Invalid options: " + "; ".join(errors))
+    if params["state"] == "absent":
+        return None
+    given = params["auto_scaling_group_arn"] or params["auto_scaling_group_name"]
+    # The group is checked as a string here (a name is replaced by its ARN in resolve_group); the model requires one.
+    request = checked(client, "CreateCapacityProvider", create_request(params, given or "unset"), params)
+    if not given:
+        del request["autoScalingGroupProvider"]["autoScalingGroupArn"]
+    return request
+
+
+def read_group(module, name, option):
+    group = api.describe_auto_scaling_group(api.autoscaling_client(module), name)
+    if group is None:
+        raise Refused(f"{option}: there is no Auto Scaling group {name} (autoscaling DescribeAutoScalingGroups)")
+    return group
+
+
+def resolve_group(module, request):
+    """The Auto Scaling group named by auto_scaling_group_name, its ARN put into the request; else None."""
+    name = module.params["auto_scaling_group_name"]
+    if name is None:
+        return None
+    group = read_group(module, name, "auto_scaling_group_name")
+    request["autoScalingGroupProvider"]["autoScalingGroupArn"] = group["AutoScalingGroupARN"]
+    return group
+
+
+def check_group(module, the_plan, provider, group):
+    """Before a write: the group exists as given, and the settings after the write are ones AWS accepts."""
+    params = module.params
+    option = group_option(params)
+    settings = the_plan.settings
+    arn = settings.get("autoScalingGroupArn")
+    enabling = settings.get("managedTerminationProtection") == "ENABLED" and (
+        provider is None or (provider.get("autoScalingGroupProvider") or {}).get("managedTerminationProtection") != "ENABLED"
+    )
+    if group is None and arn and (the_plan.create or enabling):
+        group = read_group(module, api.group_name_of(arn), option)
+        if group["AutoScalingGroupARN"] != arn:
+            raise Refused(f"{option}: Auto Scaling group {group['AutoScalingGroupName']} is {group['AutoScalingGroupARN']}, not {arn}")
+    errors = settings_errors(settings, group if enabling else None, option)
+    if errors:
+        raise Refused("Invalid options: " + "; ".join(errors))
+
+
+def plan(module, client, request):
+    params = module.params
+    provider = api.get_capacity_provider(client, params["name"])
+    if params["state"] == "absent":
+        if provider is not None:
+            clusters = api.clusters_using(client, params["name"], provider.get("capacityProviderArn"))
+            if clusters:
+                raise Refused(
+                    f"Capacity provider {params['name']} is attached to cluster(s) {', '.join(clusters)}; ECS deletes only a detached one. "
+                    "Detach it with hybridops.ecs_anywhere.ecs_cluster (capacity_providers, default_capacity_provider_strategy) first."
+                )
+        return plan_absent(provider), provider
+    group = resolve_group(module, request)
+    try:
+        the_plan = plan_present(request, provider, params["purge_tags"], group_option(params))
+    except PlanError as e:
+        raise Refused(str(e)) from None
+    if the_plan.create or the_plan.update:
+        check_group(module, the_plan, provider, group)
+    if the_plan.update:
+        the_plan.update = checked(client, "UpdateCapacityProvider", the_plan.update, params)
+    return the_plan, provider
+
+
+def apply(module, client, the_plan, provider):
+    """Make the planned calls; the only place that looks at check mode."""
+    params = module.params
+    name = params["name"]
+    result = {"changed": the_plan.changed, "diff": the_plan.diff, "capacity_provider": provider or {}}
+    if module.check_mode or not the_plan.changed:
+        return result
+    if the_plan.delete:
+        result["capacity_provider"] = api.delete_capacity_provider(client, name)
+        if params["wait"]:
+            api.wait_for_capacity_provider(client, name, True, params["wait_timeout"])
+        return result
+    if the_plan.create:
+        provider = api.create_capacity_provider(client, the_plan.create)
+    if the_plan.update:
+        api.update_capacity_provider(client, the_plan.update)
+    if the_plan.tags != ({}, []):
+        apply_tags(client, provider["capacityProviderArn"], *the_plan.tags)
+    if params["wait"]:
+        api.wait_for_capacity_provider(client, name, False, params["wait_timeout"])
+    result["capacity_provider"] = api.get_capacity_provider(client, name) or {}
+    return result
+
+
+def main():
+    scaling = {option: dict(type="int") for option in MANAGED_SCALING}
+    scaling["status"] = dict(type="str", choices=["ENABLED", "DISABLED"])
+    argument_spec = dict(
+        name=dict(type="str", required=True),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        auto_scaling_group_arn=dict(type="str"),
+        auto_scaling_group_name=dict(type="str"),
+        managed_scaling=dict(type="dict", options=scaling),
+        managed_termination_protection=dict(type="str", choices=["ENABLED", "DISABLED"]),
+        managed_draining=dict(type="str", choices=["ENABLED", "DISABLED"]),
+        tags=dict(type="dict", aliases=["resource_tags"]),
+        purge_tags=dict(type="bool", default=True),
+        wait=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=300),
+    )
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        mutually_exclusive=[("auto_scaling_group_arn", "auto_scaling_group_name")],
+        supports_check_mode=True,
+    )
+    client = ecs_client(module)
+    try:
+        request = desired(module, client)
+        result = apply(module, client, *plan(module, client, request))
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+    except Refused as e:
+        module.fail_json(msg=str(e))
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hybridops.ecs_anywhere project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: ecs_capacity_provider_info
+short_description: List Amazon ECS capacity providers with their Auto Scaling group settings and tags
+version_added: 0.1.0
+description:
+  - Describes ECS capacity providers by name or ARN, or every capacity provider of the account and region,
+    with their Auto Scaling group, managed scaling, managed termination protection, managed draining, update status and tags.
+  - Every capacity provider is listed as AWS lists it, V(FARGATE) and V(FARGATE_SPOT) included, page by page.
+author:
+  - Hybridops Maintainers (@hybridops)
+options:
+  names:
+    description:
+      - Names or ARNs of the capacity providers to describe.
+      - When omitted, every capacity provider of the account and region is described.
+      - A name that matches no capacity provider is left out of RV(capacity_providers) and listed in RV(missing).
+    type: list
+    elements: str
+    aliases: [capacity_providers]
+seealso:
+  - module: hybridops.ecs_anywhere.ecs_capacity_provider
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+  - hybridops.ecs_anywhere.attributes.info
+"""
+
+EXAMPLES = r"""
+- name: Describe two capacity providers
+  hybridops.ecs_anywhere.ecs_capacity_provider_info:
+    names: [edge-workers, FARGATE]
+  register: providers
+
+- name: Show which Auto Scaling group each one uses
+  ansible.builtin.debug:
+    msg: "{{ item.name }}: {{ item.autoScalingGroupProvider.autoScalingGroupArn | default('AWS Fargate') }}"
+  loop: "{{ providers.capacity_providers }}"
+  loop_control:
+    label: "{{ item.name }}"
+"""
+
+RETURN = r"""
+capacity_providers:
+  description:
+    - The capacity providers found, as ECS DescribeCapacityProviders returns them (AWS's keys), with tags.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    capacityProviderArn:
+      description: The capacity provider's ARN.
+      type: str
+      sample: arn:aws:ecs:us-east-1:123456789012:capacity-provider/edge-workers
+    name:
+      description: The capacity provider's name.
+      type: str
+      sample: edge-workers
+    status:
+      description: C(ACTIVE), or C(INACTIVE) once deleted (AWS may list deleted ones for a while).
+      type: str
+      sample: ACTIVE
+    type:
+      description: C(EC2_AUTOSCALING), C(FARGATE), C(FARGATE_SPOT) or C(MANAGED_INSTANCES), when AWS gives it.
+      type: str
+      sample: EC2_AUTOSCALING
+    updateStatus:
+      description: How the last create, update or delete went, such as C(UPDATE_COMPLETE).
+      type: str
+      sample: UPDATE_COMPLETE
+    autoScalingGroupProvider:
+      description: The Auto Scaling group and how ECS manages it; absent for V(FARGATE) and V(FARGATE_SPOT).
+      type: dict
+      sample:
+        autoScalingGroupArn: "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:5b4d1c1e-1f2a-4c3b-9d8e-0a1b2c3d4e5f:autoScalingGroupName/edge-workers"
+        managedScaling:
+          status: ENABLED
+          targetCapacity: 90
+          minimumScalingStepSize: 1
+          maximumScalingStepSize: 10
+          instanceWarmupPeriod: 300
+        managedTerminationProtection: DISABLED
+        managedDraining: ENABLED
+    tags:
+      description: Tags as AWS lists them.
+      type: list
+      elements: dict
+      sample: [{"key": "team", "value": "edge"}]
+missing:
+  description: Names from O(names) that match no capacity provider.
+  returned: always
+  type: list
+  elements: str
+  sample: [old-workers]
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider import describe_capacity_providers
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
+
+
+def gather(client, names):
+    providers = describe_capacity_providers(client, names or None)
+    found = {provider.get("name") for provider in providers} | {provider.get("capacityProviderArn") for provider in providers}
+    missing = [name for name in (names or []) if name not in found]
+    return providers, missing
+
+
+def main():
+    argument_spec = dict(names=dict(type="list", elements="str", aliases=["capacity_providers"]))
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    try:
+        providers, missing = gather(ecs_client(module), module.params["names"])
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+    module.exit_json(changed=False, capacity_providers=providers, missing=missing)
+
+
+if __name__ == "__main__":
+    main()
