@@ -48,8 +48,13 @@ def agent_client(endpoint, access_key="anonymous", secret="unused"):
 
 
 @functools.cache
+def _agent_session():
+    return botocore_session()  # one session: each new one parses the SSM model again
+
+
+@functools.cache
 def _agent_client(url, region, access_key, secret):
-    return botocore_session().create_client(
+    return _agent_session().create_client(
         "ssm",
         endpoint_url=url,
         region_name=region,
