@@ -9,6 +9,7 @@ waits for (a host that registers late, a task that stops).
 """
 
 import base64
+import functools
 import json
 import threading
 import time
@@ -16,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import boto3
+import boto3.session
 import botocore.exceptions
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -39,6 +41,12 @@ RESOURCES = [
 AGENT_TIMEOUT = 5
 
 
+@functools.cache
+def agent_session():
+    """One botocore session whose SSM model has the agent's actions (models load once)."""
+    return botocore_session()
+
+
 def public_key():
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     der = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -56,15 +64,19 @@ class Host:
         self.instance_id = None
         self.arn = None
         self.credentials = None
+        self.ecs = None
 
     def _ssm(self, **credentials):
-        return botocore_session().create_client(
+        return agent_session().create_client(
             "ssm", endpoint_url=self.endpoint.url, region_name=self.endpoint.region,
             **(credentials or {"aws_access_key_id": "anonymous", "aws_secret_access_key": "unused"}),
         )  # fmt: skip
 
     def _ecs(self):
-        return boto3.client("ecs", endpoint_url=self.endpoint.url, region_name=self.endpoint.region, **self.credentials)
+        """The ECS agent's client (made once, in a session of its own: heartbeats come from another thread)."""
+        if self.ecs is None:
+            self.ecs = boto3.session.Session(**self.credentials).client("ecs", endpoint_url=self.endpoint.url, region_name=self.endpoint.region)
+        return self.ecs
 
     def register_ssm(self, activation, public):
         """``amazon-ssm-agent -register``, then the agent's first report (the host is Online)."""
@@ -122,7 +134,7 @@ class Fleet:
         endpoint.client("iam").create_role(RoleName=ROLE, AssumeRolePolicyDocument=TRUST_SSM)
 
     def activation(self, **params):
-        return self.ssm.create_activation(IamRole=ROLE, RegistrationLimit=10, **params)
+        return self.ssm.create_activation(IamRole=ROLE, RegistrationLimit=100, **params)
 
     def host(self, name, activation, address, report=True):
         host = Host(self.endpoint, name, address).register_ssm(activation, self.public)
@@ -287,3 +299,16 @@ def test_managed_instances(fake_aws, tmp_path):
     assert tags == [{"Key": "role", "Value": "web"}]
     # Check mode and second runs wrote nothing.
     assert [fleet.count("ssm", action) for action in ("AddTagsToResource", "RemoveTagsFromResource", "DeregisterManagedInstance")] == [1, 1, 2]
+
+
+def test_managed_instance_pages(fake_aws, tmp_path):
+    fleet = Fleet(fake_aws)
+    activation = fleet.activation()
+    count = 55
+    for index in range(count):
+        fleet.host(f"host-{index}", activation, f"10.0.3.{index}")
+    assert fleet.ssm.describe_instance_information().get("NextToken"), "the endpoint no longer pages: this test needs more instances"
+
+    run_scenario("ssm_managed_instance_pages", fake_aws, tmp_path, {"count": count})
+
+    assert fleet.count("ssm", "DescribeInstanceInformation") >= 1 + 2 * 2  # the check above, then two pages per listing
