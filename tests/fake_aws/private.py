@@ -73,7 +73,7 @@ class PrivateApi:
     def identify(self, environ):
         """(service, action) of a request: SigV4 scope or target prefix, then target or Action."""
         target = environ.get("HTTP_X_AMZ_TARGET", "")
-        prefix, _, target_action = target.rpartition(".")
+        prefix, _dot, target_action = target.rpartition(".")
         scope = CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
         service = scope.group(1) if scope else self.target_prefixes().get(prefix, prefix.lower() or "unknown")
         action = target_action or _query_action(environ) or f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
@@ -100,7 +100,7 @@ class PrivateApi:
                 status, payload = route(environ)
             except ValueError as exc:
                 status, payload = 400, {"message": str(exc)}
-        elif any(known == path for known, _ in self._routes):
+        elif any(known == path for known, _method in self._routes):
             status, payload = 405, {"message": f"{method} not allowed on {path}"}
         else:
             status, payload = 404, {"message": f"no such path {path}"}

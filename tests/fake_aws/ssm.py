@@ -175,7 +175,7 @@ class HybridSsmBackend(ssm_models.SimpleSystemManagerBackend):  # pylint: disabl
         self._require_role(iam_role)
         activation = Activation(
             activation_id=str(uuid.uuid4()),
-            activation_code="".join(secrets.choice(CODE_ALPHABET) for _ in range(20)),
+            activation_code="".join(secrets.choice(CODE_ALPHABET) for _position in range(20)),
             iam_role=iam_role,
             registration_limit=params.get("RegistrationLimit", 1),
             expiration_date=self._expiration_date(params.get("ExpirationDate")),
@@ -206,7 +206,7 @@ class HybridSsmBackend(ssm_models.SimpleSystemManagerBackend):  # pylint: disabl
 
     def _require_role(self, iam_role):
         iam = iam_backends[self.account_id][get_partition(self.region_name)]
-        path, _, name = iam_role.rpartition("/")
+        path, _slash, name = iam_role.rpartition("/")
         role = next((role for role in iam.roles.values() if role.name == name), None)
         if role is None or (path and role.path.strip("/") != path):
             # The message AWS sends for an unknown role.

@@ -68,7 +68,7 @@ def test_external_instance_registers_as_its_managed_instance(site):
 
 
 def test_external_attribute_is_added_when_the_agent_leaves_it_out(site):
-    _, registered = site.host(attributes=[{"name": "ecs.os-type", "value": "linux"}])
+    registered = site.host(attributes=[{"name": "ecs.os-type", "value": "linux"}])[1]
     assert {a["name"] for a in registered["attributes"]} == {"ecs.os-type", "ecs.capability.external"}
 
 
@@ -166,13 +166,13 @@ def test_external_needs_an_external_compatible_task_definition(site, action):
         params.update(serviceName="web", desiredCount=1)
     with pytest.raises(ClientError) as excinfo:
         getattr(site.ecs, action)(**params)
-    code, message, _ = error_of(excinfo)
+    code, message, _status = error_of(excinfo)
     assert (code, message) == ("InvalidParameterException", "Task definition does not support launch_type EXTERNAL.")
 
 
 def test_run_task_places_external_tasks_on_external_instances(site):
     site.host()
-    _, second = site.host()
+    second = site.host()[1]
     site.register_task_definition(requiresCompatibilities=["EXTERNAL"])
     tasks = site.ecs.run_task(cluster="edge", taskDefinition="web", launchType="EXTERNAL", count=2, startedBy="test")["tasks"]
     assert len(tasks) == 2 and {task["launchType"] for task in tasks} == {"EXTERNAL"}
@@ -216,7 +216,7 @@ def test_deregistered_instances_stay_describable_as_inactive(site):
 
 
 def test_deregistration_refuses_running_tasks_unless_forced(site):
-    _, registered = site.host()
+    registered = site.host()[1]
     site.register_task_definition(requiresCompatibilities=["EXTERNAL"])
     site.ecs.run_task(cluster="edge", taskDefinition="web", launchType="EXTERNAL")
     arn = registered["containerInstanceArn"]
@@ -227,7 +227,7 @@ def test_deregistration_refuses_running_tasks_unless_forced(site):
 
 
 def test_container_instances_take_tags(site):
-    _, registered = site.host()
+    registered = site.host()[1]
     arn = registered["containerInstanceArn"]
     site.ecs.tag_resource(resourceArn=arn, tags=[{"key": "a", "value": "1"}, {"key": "b", "value": "2"}])
     site.ecs.untag_resource(resourceArn=arn, tagKeys=["a"])

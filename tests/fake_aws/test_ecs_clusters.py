@@ -145,7 +145,7 @@ def _with_service(site):
 
 def _with_orphaned_task(site):
     # A task left running on an instance deregistered with force.
-    _, registered = site.host()
+    registered = site.host()[1]
     site.register_task_definition(requiresCompatibilities=["EXTERNAL"])
     site.ecs.run_task(cluster="edge", taskDefinition="web", launchType="EXTERNAL")
     site.ecs.deregister_container_instance(cluster="edge", containerInstance=registered["containerInstanceArn"], force=True)

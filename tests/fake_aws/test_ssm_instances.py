@@ -112,7 +112,7 @@ def test_registration_refuses_a_pkcs1_key_as_aws_model_does(fake_aws):
         "Fingerprint": "f",
     }
     headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AmazonSSM.RegisterManagedInstance"}
-    status, answer, _ = http(fake_aws, "/", method="POST", body=json.dumps(body).encode(), headers=headers)
+    status, answer, _headers = http(fake_aws, "/", method="POST", body=json.dumps(body).encode(), headers=headers)
     assert (status, answer["__type"]) == (400, "ValidationException")
     assert "Value '" + "A" * 360 + "' at 'publicKey' failed to satisfy constraint: Member must have length greater than or equal to 392" in answer["Message"]
 
