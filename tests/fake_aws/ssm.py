@@ -268,6 +268,10 @@ class HybridSsmBackend(ssm_models.SimpleSystemManagerBackend):  # pylint: disabl
         self._resource_tags["ManagedInstance"].pop(instance_id, None)
 
     def describe_instance_information(self, filters, filter_list):
+        keys = [item.get("Key") or "" for item in filters or []]
+        tag_keys = [key for key in keys if key == "tag-key" or key.startswith("tag:")]
+        if tag_keys and (len(tag_keys) < len(keys) or filter_list):
+            raise error("InvalidFilterKey", "Tag filters can't be combined with other filter types.")  # as AWS documents it
         instances = list(self.managed_instances.values())
         for item in filter_list or []:
             instances = self._apply_filter(instances, item.get("key"), item.get("valueSet"), strict_ids=True)

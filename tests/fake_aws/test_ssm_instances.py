@@ -227,7 +227,8 @@ def fleet(fake_aws):
         ([{"Key": "tag:team", "Values": ["b"]}], ["b1", "b2"]),
         ([{"Key": "tag:team", "Values": ["c"]}], []),
         ([{"Key": "tag-key", "Values": ["team"]}], ["a1", "a2", "b1", "b2"]),
-        ([{"Key": "tag:team", "Values": ["a"]}, {"Key": "PingStatus", "Values": ["Online"]}], ["a1"]),
+        ([{"Key": "tag:team", "Values": ["a"]}, {"Key": "tag-key", "Values": ["team"]}], ["a1", "a2"]),
+        ([{"Key": "ActivationIds", "Values": ["A"]}, {"Key": "PingStatus", "Values": ["Online"]}], ["a1"]),
     ],
 )
 def test_describe_filters(fake_aws, fleet, filters, expected):
@@ -255,6 +256,12 @@ def test_describe_takes_the_old_filter_list_too(fake_aws, fleet, filter_list, ex
     [
         ({"InstanceInformationFilterList": [{"key": "InstanceIds", "valueSet": ["mi-00000000000000000"]}]}, "InvalidInstanceId"),
         ({"Filters": [{"Key": "Color", "Values": ["blue"]}]}, "InvalidFilterKey"),
+        # "Tag filters can't be combined with other filter types."
+        ({"Filters": [{"Key": "tag:team", "Values": ["a"]}, {"Key": "PingStatus", "Values": ["Online"]}]}, "InvalidFilterKey"),
+        (
+            {"Filters": [{"Key": "tag-key", "Values": ["team"]}], "InstanceInformationFilterList": [{"key": "PingStatus", "valueSet": ["Online"]}]},
+            "InvalidFilterKey",
+        ),
         ({"Filters": [{"Key": "PingStatus", "Values": ["Sleeping"]}]}, "InvalidInstanceInformationFilterValue"),
         ({"MaxResults": 51}, "ValidationException"),
         ({"NextToken": "?"}, "InvalidNextToken"),
