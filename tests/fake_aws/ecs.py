@@ -303,11 +303,11 @@ class AnywhereEcsBackend(ecs_models.EC2ContainerServiceBackend):  # pylint: disa
         return self._place(cluster, definition, self._placement_candidates(cluster, launch_type), count, task_fields)
 
     def _placement_candidates(self, cluster, launch_type):
-        """ACTIVE instances of the launch type (external or EC2) whose agent is connected, as AWS places tasks."""
-        of_type = [ci for ci in self.container_instances[cluster.name].values() if ci.status == "ACTIVE" and is_external(ci) == (launch_type == "EXTERNAL")]
+        """Instances of the launch type (external or EC2) that take tasks: ACTIVE, agent connected."""
+        of_type = [ci for ci in self.container_instances[cluster.name].values() if ci.status != "INACTIVE" and is_external(ci) == (launch_type == "EXTERNAL")]
         if not of_type:
             raise InvalidParameterException("No Container Instances were found in your cluster.")
-        return [ci for ci in of_type if ci.agent_connected]
+        return [ci for ci in of_type if ci.status == "ACTIVE" and ci.agent_connected]
 
     def _place(self, cluster, definition, instances, count, task_fields):
         resources = self._calculate_task_resource_requirements(definition)

@@ -232,3 +232,15 @@ def test_container_instances_take_tags(site):
     site.ecs.tag_resource(resourceArn=arn, tags=[{"key": "a", "value": "1"}, {"key": "b", "value": "2"}])
     site.ecs.untag_resource(resourceArn=arn, tagKeys=["a"])
     assert site.ecs.list_tags_for_resource(resourceArn=arn)["tags"] == [{"key": "b", "value": "2"}]
+
+
+def test_draining_instances_take_no_new_tasks(site):
+    registered = site.host()[1]
+    arn = registered["containerInstanceArn"]
+    site.register_task_definition(requiresCompatibilities=["EXTERNAL"])
+    drained = site.ecs.update_container_instances_state(cluster="edge", containerInstances=[arn], status="DRAINING")["containerInstances"]
+    assert [instance["status"] for instance in drained] == ["DRAINING"]
+    assert site.ecs.list_container_instances(cluster="edge", status="DRAINING")["containerInstanceArns"] == [arn]
+    assert site.ecs.run_task(cluster="edge", taskDefinition="web", launchType="EXTERNAL")["tasks"] == []
+    site.ecs.update_container_instances_state(cluster="edge", containerInstances=[arn], status="ACTIVE")
+    assert len(site.ecs.run_task(cluster="edge", taskDefinition="web", launchType="EXTERNAL")["tasks"]) == 1
