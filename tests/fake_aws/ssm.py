@@ -23,7 +23,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from cryptography.hazmat.primitives.serialization import load_der_public_key
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_der_public_key
 from moto.core.responses import ActionResult, EmptyResult
 from moto.iam.models import iam_backends
 from moto.moto_server import werkzeug_app
@@ -314,12 +315,17 @@ class HybridSsmBackend(ssm_models.SimpleSystemManagerBackend):  # pylint: disabl
 
 
 def _require_public_key(public_key, key_type):
+    """The agent sends base64 PKIX DER (Go's x509.MarshalPKIXPublicKey), as AWS parses it."""
     if key_type != "Rsa":
         raise error("InvalidPublicKey", f"PublicKeyType {key_type} is not supported.")
     try:
-        load_der_public_key(base64.b64decode(public_key, validate=True))
+        der = base64.b64decode(public_key, validate=True)
+        key = load_der_public_key(der)
     except ValueError as exc:
-        raise error("InvalidPublicKey", "PublicKey is not a base64-encoded DER RSA public key.") from exc
+        raise error("InvalidPublicKey", "PublicKey is not a base64-encoded DER public key.") from exc
+    # cryptography also reads PKCS#1; only an RSA key in PKIX form encodes back to the same bytes.
+    if not isinstance(key, RSAPublicKey) or key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo) != der:
+        raise error("InvalidPublicKey", "PublicKey must be an RSA key in PKIX (SubjectPublicKeyInfo) form.")
 
 
 def all_backends():

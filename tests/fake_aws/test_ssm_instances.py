@@ -1,5 +1,6 @@
 """Managed instances: registration as the SSM agent does it, heartbeats, describe, tags, deregistration."""
 
+import base64
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -7,6 +8,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from botocore.exceptions import ClientError
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from fake_aws.helpers import (
     advance_clock,
@@ -21,6 +24,13 @@ from fake_aws.helpers import (
     register,
     role_token,
 )
+
+
+def pkcs1_key():
+    """Long enough (RSA-3072), but PKCS#1 rather than the agent's PKIX."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072).public_key()
+    return base64.b64encode(key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)).decode("ascii")
+
 
 HEARTBEAT = {
     "AgentName": "amazon-ssm-agent",
@@ -89,11 +99,13 @@ def test_registration_stops_at_the_limit(fake_aws):
         ({"ActivationId": "00000000-0000-4000-8000-000000000000"}, "InvalidActivation"),
         ({"PublicKey": "x" * 392}, "InvalidPublicKey"),
         ({"PublicKeyType": "Ed25519"}, "InvalidPublicKey"),
+        ({"PublicKey": pkcs1_key}, "InvalidPublicKey"),
     ],
 )
 def test_registration_refuses_what_the_agent_would_be_refused(fake_aws, overrides, code):
     create_role(fake_aws)
     activation = create_activation(fake_aws)
+    overrides = {name: value() if callable(value) else value for name, value in overrides.items()}
     with pytest.raises(ClientError) as excinfo:
         register(fake_aws, activation, **overrides)
     assert error_of(excinfo)[0::2] == (code, 400)
