@@ -35,6 +35,8 @@ options:
       - For example C(tag:site), C(tag-key), C(PingStatus) (V(Online), V(ConnectionLost), V(Inactive)), C(ActivationIds),
         C(IamRole), C(AgentVersion), C(PlatformTypes).
       - C(ResourceType) is always V(ManagedInstance) and cannot be set here.
+      - AWS does not combine tag filters with other filters; with both, the module sends the tag filters and applies the
+        others to what AWS returns.
     type: dict
   state:
     description:

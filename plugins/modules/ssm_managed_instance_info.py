@@ -45,6 +45,8 @@ options:
     description:
       - More C(DescribeInstanceInformation) filters, as AWS spells their keys (C(IamRole), C(AgentVersion), C(PlatformTypes),
         C(AssociationStatus), C(tag-key), ...), each with a value or a list of values.
+      - AWS does not combine tag filters with other filters; with both, the module sends the tag filters and applies the
+        others to what AWS returns.
     type: dict
   include_tags:
     description: Read each instance's tags into RV(instances[].Tags) (one ListTagsForResource call per instance).

@@ -22,6 +22,19 @@ MANAGED_INSTANCE_ID = re.compile(r"^mi-[0-9a-f]{17}$")
 # ResourceType of hybrid (on-premises) instances, in DescribeInstanceInformation and in tagging calls.
 MANAGED_INSTANCE = "ManagedInstance"
 PING_STATUSES = ("Online", "ConnectionLost", "Inactive")
+# DescribeInstanceInformation filter keys (other than tags) and the InstanceInformation field each compares.
+FILTER_FIELDS = {
+    "InstanceIds": "InstanceId",
+    "PingStatus": "PingStatus",
+    "ResourceType": "ResourceType",
+    "ActivationIds": "ActivationId",
+    "IamRole": "IamRole",
+    "AgentVersion": "AgentVersion",
+    "PlatformTypes": "PlatformType",
+    "SourceIds": "SourceId",
+    "SourceTypes": "SourceType",
+    "AssociationStatus": "AssociationStatus",
+}
 # What the diff shows of an instance that is deregistered.
 DIFF_FIELDS = (("name", "Name"), ("computer_name", "ComputerName"), ("ip_address", "IPAddress"), ("ping_status", "PingStatus"))
 # What the module options map to, as DescribeInstanceInformation's Filters spell them.
@@ -146,9 +159,42 @@ def host_lookup(client, names):
     return ids, hosts
 
 
-@SSMErrorHandler.common_error_handler("describe managed instances (DescribeInstanceInformation)")
+def is_tag_filter(key):
+    return key == "tag-key" or key.startswith("tag:")
+
+
+def split_filters(filters):
+    """(the filters to send, the filters to apply to the answer).
+
+    AWS refuses tag filters combined with other filter types ("Tag filters can't be combined with
+    other filter types"); then the tag filters are sent and the others applied here, field by field.
+    """
+    tags = [item for item in filters if is_tag_filter(item["Key"])]
+    others = [item for item in filters if not is_tag_filter(item["Key"])]
+    if not tags or not others:
+        return list(filters), []
+    unknown = [item["Key"] for item in others if item["Key"] not in FILTER_FIELDS]
+    if unknown:
+        raise ManagedInstanceError(
+            f"filters.{unknown[0]}: AWS does not combine tag filters with other filters, and this one the module cannot apply itself;"
+            f" use one of {', '.join(FILTER_FIELDS)} or no tag filter"
+        )
+    return tags, others
+
+
+def apply_filters(instances, filters):
+    """The instances whose fields match every filter (any of its values), as AWS would match them."""
+    return [info for info in instances if all(info.get(FILTER_FIELDS[item["Key"]]) in item["Values"] for item in filters)]
+
+
 def describe_instances(client, filters):
     """Every instance that matches ``filters`` (all pages)."""
+    sent, here = split_filters(filters)
+    return apply_filters(_describe_instances(client, sent), here)
+
+
+@SSMErrorHandler.common_error_handler("describe managed instances (DescribeInstanceInformation)")
+def _describe_instances(client, filters):
     params = {"Filters": filters} if filters else {}
     return paginated_query_with_retries(client, "describe_instance_information", retry_decorator=RETRY, **params)["InstanceInformationList"]
 

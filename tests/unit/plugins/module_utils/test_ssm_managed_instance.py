@@ -3,12 +3,14 @@
 import pytest
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import ManagedInstanceError
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import apply_filters
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import build_filters
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import is_managed_instance_id
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import matches_name
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import normalize_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import plan
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import select_by_names
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import split_filters
 
 WEB = "mi-0123456789abcdef0"
 DB = "mi-0fedcba9876543210"
@@ -179,3 +181,44 @@ def test_normalize_tags(tags, expected, errors):
     assert len(found) == len(errors)
     for message, start in zip(found, errors):
         assert message.startswith(start), message
+
+
+TAG = {"Key": "tag:site", "Values": ["lab"]}
+PING = {"Key": "PingStatus", "Values": ["Online"]}
+TYPE = {"Key": "ResourceType", "Values": ["ManagedInstance"]}
+
+
+@pytest.mark.parametrize(
+    "filters, sent, here",
+    [
+        ([], [], []),
+        ([PING, TYPE], [PING, TYPE], []),
+        ([TAG, {"Key": "tag-key", "Values": ["team"]}], [TAG, {"Key": "tag-key", "Values": ["team"]}], []),
+        # AWS refuses tags with other filters: the tags go, the rest is applied to the answer.
+        ([TAG, PING, TYPE], [TAG], [PING, TYPE]),
+        ([TYPE, {"Key": "tag-key", "Values": ["team"]}], [{"Key": "tag-key", "Values": ["team"]}], [TYPE]),
+    ],
+)
+def test_split_filters(filters, sent, here):
+    assert split_filters(filters) == (sent, here)
+
+
+def test_split_filters_refuses_what_it_cannot_apply():
+    with pytest.raises(ManagedInstanceError, match="^filters.Color: AWS does not combine tag filters"):
+        split_filters([TAG, {"Key": "Color", "Values": ["blue"]}])
+
+
+@pytest.mark.parametrize(
+    "filters, selected",
+    [
+        ([], [WEB, DB]),
+        ([PING], [WEB]),
+        ([{"Key": "PingStatus", "Values": ["Online", "ConnectionLost"]}, TYPE], [WEB, DB]),
+        ([{"Key": "InstanceIds", "Values": [DB]}], [DB]),
+        ([{"Key": "PlatformTypes", "Values": ["Linux"]}], [WEB]),
+        ([{"Key": "ActivationIds", "Values": ["3b2c64e5-8e4b-4e25-9c5e-1c6a3e0f2a11"]}, PING], [WEB]),
+        ([{"Key": "ResourceType", "Values": ["EC2Instance"]}], []),
+    ],
+)
+def test_apply_filters(filters, selected):
+    assert [info["InstanceId"] for info in apply_filters([RECORDED, OTHER], filters)] == selected
