@@ -8,7 +8,7 @@ module: ecs_capacity_provider
 short_description: Manage Amazon ECS capacity providers backed by an Auto Scaling group
 version_added: 0.1.0
 description:
-  - Creates, updates in place or deletes an ECS capacity provider that uses an EC2 Auto Scaling group:
+  - Creates, updates in place or deletes an ECS capacity provider that uses an EC2 Auto Scaling group, with its
     managed scaling, managed termination protection, managed draining and tags.
   - Only what is set is compared; what is left out stays as it is. An update sends the provider's other settings as they are,
     so nothing left out is reset.
