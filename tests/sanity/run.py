@@ -80,16 +80,38 @@ def copy_collection():
     subprocess.run(["git", "add", "-A"], cwd=COPY, check=True)
 
 
+def other_pythons():
+    """Module code runs on the hosts' Pythons too: every other version ansible-test supports that is installed here."""
+    from ansible_test._util.target.common.constants import CONTROLLER_PYTHON_VERSIONS  # pylint: disable=import-outside-toplevel
+    from ansible_test._util.target.common.constants import REMOTE_ONLY_PYTHON_VERSIONS  # pylint: disable=import-outside-toplevel
+
+    current = f"{sys.version_info.major}.{sys.version_info.minor}"
+    found = {}
+    for version in REMOTE_ONLY_PYTHON_VERSIONS + CONTROLLER_PYTHON_VERSIONS:
+        if version == current:
+            continue
+        # pyenv's own builds first: its shims refuse versions that are not selected.
+        builds = sorted(Path("~/.pyenv/versions").expanduser().glob(f"{version}.*/bin/python{version}"))
+        path = builds[-1] if builds else shutil.which(f"python{version}")
+        if path:
+            found[version] = Path(path)
+    return found
+
+
 def main(argv):
     install_get_pip_stand_in()
     copy_collection()
-    command = [
-        str(Path(sys.executable).parent / "ansible-test"), "sanity", "--venv", "--requirements",
-        "--python", f"{sys.version_info.major}.{sys.version_info.minor}", "--color", "no",
-    ] + argv
+    ansible_test = [str(Path(sys.executable).parent / "ansible-test"), "sanity", "--venv", "--requirements", "--color", "no"]
     env = dict(os.environ)
     env.pop("ANSIBLE_COLLECTIONS_PATH", None)
-    return subprocess.call(command, cwd=COPY, env=env)
+    status = subprocess.call(ansible_test + ["--python", f"{sys.version_info.major}.{sys.version_info.minor}"] + argv, cwd=COPY, env=env)
+    if argv:
+        return status  # A run narrowed by the caller stays narrow.
+    # Compile and import module code on every other supported Python found here (3.9 upwards).
+    for version, python in other_pythons().items():
+        version_env = dict(env, PATH=f"{python.parent}{os.pathsep}{env['PATH']}")
+        status |= subprocess.call(ansible_test + ["--python", version, "--test", "compile", "--test", "import"], cwd=COPY, env=version_env)
+    return status
 
 
 if __name__ == "__main__":
