@@ -15,7 +15,8 @@ description:
   - The Auto Scaling group of an existing capacity provider cannot change (C(UpdateCapacityProvider) has no member for it);
     asking for another group fails with an error naming the option.
   - O(state=absent) refuses a capacity provider that is still attached to a cluster, and names the clusters.
-    Clusters attach and detach capacity providers through M(hybridops.ecs_anywhere.ecs_cluster) (O(hybridops.ecs_anywhere.ecs_cluster#module:capacity_providers)).
+    Clusters attach and detach capacity providers through M(hybridops.ecs_anywhere.ecs_cluster)
+    (O(hybridops.ecs_anywhere.ecs_cluster#module:capacity_providers)).
   - Options are checked against the ECS API model, and against rules AWS would otherwise apply only after other writes went through,
     before anything is written; an error names the option at fault.
   - V(FARGATE) and V(FARGATE_SPOT) belong to AWS; they cannot be created, changed or deleted.
@@ -184,7 +185,8 @@ capacity_provider:
       description: The Auto Scaling group and how ECS manages it.
       type: dict
       sample:
-        autoScalingGroupArn: "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:5b4d1c1e-1f2a-4c3b-9d8e-0a1b2c3d4e5f:autoScalingGroupName/edge-workers"
+        autoScalingGroupArn: >-
+          arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:5b4d1c1e-1f2a-4c3b-9d8e-0a1b2c3d4e5f:autoScalingGroupName/edge-workers
         managedScaling:
           status: ENABLED
           targetCapacity: 90

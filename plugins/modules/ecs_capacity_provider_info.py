@@ -77,7 +77,8 @@ capacity_providers:
       description: The Auto Scaling group and how ECS manages it; absent for V(FARGATE) and V(FARGATE_SPOT).
       type: dict
       sample:
-        autoScalingGroupArn: "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:5b4d1c1e-1f2a-4c3b-9d8e-0a1b2c3d4e5f:autoScalingGroupName/edge-workers"
+        autoScalingGroupArn: >-
+          arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:5b4d1c1e-1f2a-4c3b-9d8e-0a1b2c3d4e5f:autoScalingGroupName/edge-workers
         managedScaling:
           status: ENABLED
           targetCapacity: 90

@@ -55,7 +55,9 @@ def test_capacity_provider_examples_run(module, fake_aws, tmp_path):
     tasks = test_examples.examples(module)
     if module == "ecs_capacity_provider_info":
         # The examples describe a provider the other module's examples make.
-        tasks = [{"name": "A capacity provider to describe", "hybridops.ecs_anywhere.ecs_capacity_provider": {"name": GROUP, "auto_scaling_group_name": GROUP}}] + tasks
+        tasks = [
+            {"name": "A capacity provider to describe", "hybridops.ecs_anywhere.ecs_capacity_provider": {"name": GROUP, "auto_scaling_group_name": GROUP}}
+        ] + tasks
     result = run_tasks(tasks, fake_aws, tmp_path)
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
     assert "failed=0" in result.stdout
@@ -74,13 +76,17 @@ def test_capacity_provider_refusals_write_nothing(fake_aws, tmp_path):
     arns = make_groups(fake_aws, {GROUP: True, "unprotected": False})
     ecs = fake_aws.client("ecs")
     scaling = {"status": "ENABLED", "maximumScalingStepSize": 4}
-    ecs.create_capacity_provider(name="edge", autoScalingGroupProvider={"autoScalingGroupArn": arns[GROUP], "managedScaling": scaling, "managedTerminationProtection": "ENABLED"})
+    ecs.create_capacity_provider(
+        name="edge", autoScalingGroupProvider={"autoScalingGroupArn": arns[GROUP], "managedScaling": scaling, "managedTerminationProtection": "ENABLED"}
+    )
     ecs.create_capacity_provider(name="plain", autoScalingGroupProvider={"autoScalingGroupArn": arns["unprotected"], "managedScaling": {"status": "DISABLED"}})
     ecs.create_cluster(clusterName="edge", capacityProviders=["edge"])
     forget_calls(fake_aws)
     tasks = (
         refused("Bad numbers", {"name": "edge", "managed_scaling": {"target_capacity": 0}}, "managed_scaling.target_capacity: must be at least 1")
-        + refused("Steps crossed", {"name": "edge", "managed_scaling": {"minimum_scaling_step_size": 5}}, r"must not exceed maximum_scaling_step_size \(5 > 4\)")
+        + refused(
+            "Steps crossed", {"name": "edge", "managed_scaling": {"minimum_scaling_step_size": 5}}, r"must not exceed maximum_scaling_step_size \(5 > 4\)"
+        )
         + refused("Another group", {"name": "edge", "auto_scaling_group_arn": arns["unprotected"]}, "auto_scaling_group_arn: capacity provider edge uses")
         + refused("No scaling under protection", {"name": "edge", "managed_scaling": {"status": "DISABLED"}}, "needs managed_scaling.status ENABLED")
         + refused(

@@ -78,9 +78,7 @@ def clusters_using(client, name, arn=None):
     wanted = {name, arn} - {None}
     clusters = describe_clusters(client, list_cluster_arns(client))
     return sorted(
-        cluster["clusterName"]
-        for cluster in clusters
-        if cluster.get("status") != "INACTIVE" and wanted.intersection(cluster.get("capacityProviders") or [])
+        cluster["clusterName"] for cluster in clusters if cluster.get("status") != "INACTIVE" and wanted.intersection(cluster.get("capacityProviders") or [])
     )
 
 
@@ -167,6 +165,4 @@ def wait_for_capacity_provider(client, name, deleted, timeout):
     try:
         waiter.wait(capacityProviders=[name], WaiterConfig=custom_waiter_config(timeout, default_pause=5))
     except WaiterError as e:
-        raise AnsibleECSError(
-            message=f"Capacity provider {name} did not {doing} (DescribeCapacityProviders){_why(client, name)}", exception=e
-        ) from e
+        raise AnsibleECSError(message=f"Capacity provider {name} did not {doing} (DescribeCapacityProviders){_why(client, name)}", exception=e) from e

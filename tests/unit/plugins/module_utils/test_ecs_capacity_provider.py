@@ -50,7 +50,13 @@ RECORDED = {
     "tags": [{"key": "team", "value": "edge"}, {"key": "aws:cloudformation:stack-name", "value": "base"}],
     "type": "EC2_AUTOSCALING",
 }
-FARGATE = {"capacityProviderArn": "arn:aws:ecs:eu-west-1:123456789012:capacity-provider/FARGATE", "name": "FARGATE", "status": "ACTIVE", "tags": [], "type": "FARGATE"}
+FARGATE = {
+    "capacityProviderArn": "arn:aws:ecs:eu-west-1:123456789012:capacity-provider/FARGATE",
+    "name": "FARGATE",
+    "status": "ACTIVE",
+    "tags": [],
+    "type": "FARGATE",
+}
 
 
 def params(**options):
@@ -135,8 +141,16 @@ ECS = boto3.client("ecs", region_name="eu-west-1", aws_access_key_id="x", aws_se
     "options, operation, messages",
     [
         ({"managed_scaling": scaling(target_capacity=101)}, "CreateCapacityProvider", ["managed_scaling.target_capacity: must be at most 100, got 101"]),
-        ({"managed_scaling": scaling(minimum_scaling_step_size=0)}, "CreateCapacityProvider", ["managed_scaling.minimum_scaling_step_size: must be at least 1, got 0"]),
-        ({"managed_scaling": scaling(instance_warmup_period=10001)}, "UpdateCapacityProvider", ["managed_scaling.instance_warmup_period: must be at most 10000"]),
+        (
+            {"managed_scaling": scaling(minimum_scaling_step_size=0)},
+            "CreateCapacityProvider",
+            ["managed_scaling.minimum_scaling_step_size: must be at least 1, got 0"],
+        ),
+        (
+            {"managed_scaling": scaling(instance_warmup_period=10001)},
+            "UpdateCapacityProvider",
+            ["managed_scaling.instance_warmup_period: must be at most 10000"],
+        ),
         ({"managed_draining": "enabled"}, "CreateCapacityProvider", ["managed_draining: expected one of ENABLED, DISABLED, got 'enabled'"]),
         ({"tags": {"k" * 129: "v"}}, "CreateCapacityProvider", ["tags[0].key: must have at most 128 character(s)"]),
     ],
@@ -251,7 +265,10 @@ def test_plan_present_settings(options, current, update, tags, before, after):
     assert plan.tags == tags
     assert plan.changed == (update is not None)
     assert plan.create is None and not plan.delete
-    assert plan.diff == {"before": {"name": "edge-workers", "autoScalingGroupProvider": before}, "after": {"name": "edge-workers", "autoScalingGroupProvider": after}}
+    assert plan.diff == {
+        "before": {"name": "edge-workers", "autoScalingGroupProvider": before},
+        "after": {"name": "edge-workers", "autoScalingGroupProvider": after},
+    }
 
 
 @pytest.mark.parametrize(
@@ -282,7 +299,11 @@ def test_plan_present_creates():
     assert plan.settings == {"autoScalingGroupArn": GROUP_ARN, "managedScaling": {"status": "ENABLED"}}
     assert plan.diff == {
         "before": {},
-        "after": {"name": "edge-workers", "autoScalingGroupProvider": {"autoScalingGroupArn": GROUP_ARN, "managedScaling": {"status": "ENABLED"}}, "tags": {"team": "edge"}},
+        "after": {
+            "name": "edge-workers",
+            "autoScalingGroupProvider": {"autoScalingGroupArn": GROUP_ARN, "managedScaling": {"status": "ENABLED"}},
+            "tags": {"team": "edge"},
+        },
     }
 
 
@@ -327,13 +348,25 @@ UNPROTECTED = dict(PROTECTED, NewInstancesProtectedFromScaleIn=False)
         ({"managedScaling": {"minimumScalingStepSize": 5}}, None, []),  # the other one is AWS's default, unknown here
         ({"managedTerminationProtection": "ENABLED", "managedScaling": {"status": "ENABLED"}}, PROTECTED, []),
         ({"managedTerminationProtection": "ENABLED"}, None, []),  # managed scaling unknown: left to AWS
-        ({"managedTerminationProtection": "ENABLED", "managedScaling": {"status": "DISABLED"}}, None, ["managed_termination_protection: ENABLED needs managed_scaling.status"]),
-        ({"managedTerminationProtection": "ENABLED", "managedScaling": {"status": "ENABLED"}}, UNPROTECTED, ["managed_termination_protection: ENABLED needs Auto Scaling group edge-workers (auto_scaling_group_arn)"]),
+        (
+            {"managedTerminationProtection": "ENABLED", "managedScaling": {"status": "DISABLED"}},
+            None,
+            ["managed_termination_protection: ENABLED needs managed_scaling.status"],
+        ),
+        (
+            {"managedTerminationProtection": "ENABLED", "managedScaling": {"status": "ENABLED"}},
+            UNPROTECTED,
+            ["managed_termination_protection: ENABLED needs Auto Scaling group edge-workers (auto_scaling_group_arn)"],
+        ),
         ({"managedTerminationProtection": "DISABLED", "managedScaling": {"status": "DISABLED"}}, UNPROTECTED, []),
         (
             {"managedTerminationProtection": "ENABLED", "managedScaling": {"status": "DISABLED", "minimumScalingStepSize": 9, "maximumScalingStepSize": 1}},
             UNPROTECTED,
-            ["managed_scaling.minimum_scaling_step_size", "managed_termination_protection: ENABLED needs managed_scaling", "managed_termination_protection: ENABLED needs Auto"],
+            [
+                "managed_scaling.minimum_scaling_step_size",
+                "managed_termination_protection: ENABLED needs managed_scaling",
+                "managed_termination_protection: ENABLED needs Auto",
+            ],
         ),
     ],
 )
@@ -401,7 +434,12 @@ def cluster(name, providers, status="ACTIVE"):
 
 def test_clusters_using_a_provider_by_name_or_arn(ecs):
     client, stubber = ecs
-    clusters = [cluster("b", ["edge-workers"]), cluster("a", [PROVIDER_ARN, "FARGATE"]), cluster("c", ["FARGATE"]), cluster("old", ["edge-workers"], "INACTIVE")]
+    clusters = [
+        cluster("b", ["edge-workers"]),
+        cluster("a", [PROVIDER_ARN, "FARGATE"]),
+        cluster("c", ["FARGATE"]),
+        cluster("old", ["edge-workers"], "INACTIVE"),
+    ]
     stubber.add_response("list_clusters", {"clusterArns": [item["clusterArn"] for item in clusters]}, {})
     stubber.add_response("describe_clusters", {"clusters": clusters}, {"clusters": [item["clusterArn"] for item in clusters], "include": CLUSTER_INCLUDE})
     assert api.clusters_using(client, "edge-workers", PROVIDER_ARN) == ["a", "b"]
