@@ -64,7 +64,7 @@ units: venv collection-link
 	$(BIN)/python -m pytest tests/unit tests/fake_aws $(PYTEST_ARGS)
 
 integration: venv collection-link
-	$(BIN)/python -m pytest tests/integration $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 tests/integration $(PYTEST_ARGS)
 
 build: venv
 	mkdir -p $(BUILD)

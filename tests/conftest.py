@@ -31,7 +31,8 @@ def free_port(host="127.0.0.1"):
 class FakeAws:
     """A running local AWS endpoint (a subprocess) and how to reach it."""
 
-    def __init__(self, host="127.0.0.1", port=None):
+    def __init__(self, host="127.0.0.1", port=None, environment=None):
+        self.environment = dict(environment or {})
         self.host = host
         self.port = port or free_port(host)
         self.url = f"http://{host}:{self.port}"
@@ -39,7 +40,7 @@ class FakeAws:
         self.process = None
 
     def start(self, timeout=30):
-        env = dict(os.environ, **FAKE_CREDENTIALS)
+        env = dict(os.environ, **FAKE_CREDENTIALS, **self.environment)
         self.process = subprocess.Popen(
             [sys.executable, str(SERVER), "--host", self.host, "--port", str(self.port)],
             env=env,
@@ -67,6 +68,12 @@ class FakeAws:
                 self.process.kill()
                 self.process.wait()
 
+    def reset(self):
+        """Forget every resource and logged call: a fresh endpoint in milliseconds instead of seconds."""
+        request = urllib.request.Request(f"{self.url}/_fake_aws/reset", method="POST")
+        urllib.request.urlopen(request, timeout=30).close()
+        return self
+
     def client(self, service):
         import boto3
 
@@ -79,11 +86,43 @@ class FakeAws:
         )
 
 
-@pytest.fixture
-def fake_aws():
-    """A fresh local AWS endpoint for one test."""
+@pytest.fixture(scope="session")
+def fake_aws_session():
+    """One local AWS endpoint per pytest worker: starting one costs seconds, a reset milliseconds."""
     endpoint = FakeAws().start()
     try:
         yield endpoint
     finally:
         endpoint.stop()
+
+
+@pytest.fixture
+def fake_aws(fake_aws_session):  # pylint: disable=redefined-outer-name
+    """A fresh local AWS endpoint for one test (the worker's endpoint, reset)."""
+    return fake_aws_session.reset()
+
+
+@pytest.fixture(scope="session")
+def fake_aws_started_with():
+    """``start(environment)``: the worker's endpoint started with these FAKE_AWS_* settings (one per setting, reused)."""
+    started = {}
+
+    def start(environment):
+        key = tuple(sorted(environment.items()))
+        if key not in started:
+            started[key] = FakeAws(environment=environment).start()
+        return started[key].reset()
+
+    yield start
+    for endpoint in started.values():
+        endpoint.stop()
+
+
+# Managed instances lose their ping, and container instances their agent connection, one second after the last heartbeat.
+SHORT_TIMEOUTS = {"FAKE_AWS_PING_TIMEOUT": "1", "FAKE_AWS_AGENT_TIMEOUT": "1"}
+
+
+@pytest.fixture
+def fake_aws_short_timeouts(fake_aws_started_with):  # pylint: disable=redefined-outer-name
+    """Like fake_aws, but heartbeats count for one second only (see SHORT_TIMEOUTS)."""
+    return fake_aws_started_with(SHORT_TIMEOUTS)

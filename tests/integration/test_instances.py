@@ -214,10 +214,9 @@ def ids(host):
 
 
 @pytest.fixture
-def quick_agents(monkeypatch, request):
+def quick_agents(fake_aws_started_with):
     """The local endpoint, started with agents that count as disconnected AGENT_TIMEOUT seconds after their last heartbeat."""
-    monkeypatch.setenv("FAKE_AWS_AGENT_TIMEOUT", str(AGENT_TIMEOUT))
-    return request.getfixturevalue("fake_aws")
+    return fake_aws_started_with({"FAKE_AWS_AGENT_TIMEOUT": str(AGENT_TIMEOUT)})
 
 
 def test_container_instances(fake_aws, tmp_path):
