@@ -2,8 +2,8 @@
 
 * Task definitions keep the network mode they were given; ``compatibilities`` is computed as
   AWS computes it (EXTERNAL unless awsvpc, always EC2, FARGATE when required).
-* CreateService and RunTask take launch type EXTERNAL and place EXTERNAL tasks only on
-  external, connected container instances.
+* CreateService and RunTask take launch type EXTERNAL; services.py, tasks.py and scheduler.py
+  place, run, move and stop the tasks of services and of RunTask as AWS does.
 * RegisterContainerInstance without an instance identity document registers an external
   instance: the caller's credentials are an STS session named after an ``mi-`` managed
   instance (what RequestManagedInstanceRoleToken hands the agent), and ``ec2InstanceId`` is
@@ -31,9 +31,11 @@ from moto.moto_api._internal import mock_random
 from moto.servicediscovery.models import servicediscovery_backends
 from moto.sts.models import sts_backends
 
-from . import clock, ssm
+from . import clock, scheduler, ssm
+from .placement import EXTERNAL_ATTRIBUTE
+from .services import ServiceResponses, ServicesBackend
+from .tasks import TaskResponses
 
-EXTERNAL_ATTRIBUTE = "ecs.capability.external"
 CONTAINER_INSIGHTS_VALUES = ("enabled", "enhanced", "disabled")
 EXEC_LOGGING_VALUES = ("NONE", "DEFAULT", "OVERRIDE")
 BUILTIN_CAPACITY_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
@@ -55,10 +57,6 @@ def compatibilities(network_mode, requires):
     if "FARGATE" in requires:
         result.append("FARGATE")
     return result
-
-
-def is_external(container_instance):
-    return EXTERNAL_ATTRIBUTE in container_instance.attributes
 
 
 def _agent_connected(container_instance):
@@ -110,7 +108,7 @@ class ExternalContainerInstance(ecs_models.ContainerInstance):  # pylint: disabl
         self._backend = backend
 
 
-class AnywhereEcsBackend(ecs_models.EC2ContainerServiceBackend):  # pylint: disable=too-many-public-methods
+class AnywhereEcsBackend(ServicesBackend):  # pylint: disable=too-many-public-methods
     """moto's ECS backend with the behaviour ECS Anywhere relies on."""
 
     @property
@@ -210,7 +208,7 @@ class AnywhereEcsBackend(ecs_models.EC2ContainerServiceBackend):  # pylint: disa
             namespace = next(ns for ns in cloud_map.namespaces.values() if ns.name == name)
         return {"namespace": namespace.arn}
 
-    # -- task definitions, services, tasks ------------------------------------------------
+    # -- task definitions ---------------------------------------------------------------
 
     def register_task_definition(self, family, container_definitions, **kwargs):  # pylint: disable=arguments-differ
         requires = kwargs.get("requires_compatibilities") or []
@@ -227,100 +225,6 @@ class AnywhereEcsBackend(ecs_models.EC2ContainerServiceBackend):  # pylint: disa
         definition.compatibilities = supported
         definition.registered_at = utcnow()
         return definition
-
-    def _require_launch_type(self, task_definition_str, launch_type):
-        definition = self.describe_task_definition(task_definition_str)
-        if launch_type not in definition.compatibilities:
-            raise InvalidParameterException(f"Task definition does not support launch_type {launch_type}.")
-        return definition
-
-    def create_service(  # pylint: disable=too-many-arguments,too-many-positional-arguments,arguments-differ
-        self,
-        cluster_str,
-        service_name,
-        desired_count,
-        task_definition_str=None,
-        load_balancers=None,
-        scheduling_strategy=None,
-        tags=None,
-        deployment_controller=None,
-        launch_type=None,
-        **kwargs,
-    ):
-        if launch_type and task_definition_str:
-            self._require_launch_type(task_definition_str, launch_type)
-        external = launch_type == "EXTERNAL"
-        service = super().create_service(
-            cluster_str,
-            service_name,
-            desired_count,
-            task_definition_str,
-            load_balancers,
-            scheduling_strategy,
-            tags,
-            deployment_controller,
-            "EC2" if external else launch_type,  # moto knows EC2 and FARGATE only
-            **kwargs,
-        )
-        if external:
-            service.launch_type = "EXTERNAL"
-            for deployment in service.deployments:
-                deployment["launchType"] = "EXTERNAL"
-                deployment.pop("platformFamily", None)  # a Fargate notion
-        return service
-
-    def run_task(  # pylint: disable=too-many-arguments,too-many-positional-arguments
-        self,
-        cluster_str,
-        task_definition_str,
-        count,
-        overrides,
-        started_by,
-        tags,
-        launch_type,
-        networking_configuration=None,
-        group=None,
-        platform_version=None,
-        capacity_provider_strategy=None,
-    ):
-        cluster = self._get_cluster(cluster_str)
-        if not launch_type and not capacity_provider_strategy and not cluster.default_capacity_provider_strategy:
-            launch_type = "EC2"  # AWS's default without a strategy
-        if launch_type not in ("EC2", "EXTERNAL"):
-            return super().run_task(
-                cluster_str, task_definition_str, count, overrides, started_by, tags, launch_type,
-                networking_configuration, group, platform_version, capacity_provider_strategy,
-            )  # fmt: skip
-        definition = self._require_launch_type(task_definition_str, launch_type)
-        task_fields = {
-            "group": group or f"family:{definition.family}",
-            "launch_type": launch_type,
-            "overrides": overrides or {},
-            "started_by": started_by or "",
-            "tags": tags or [],
-            "networking_configuration": networking_configuration,
-        }
-        return self._place(cluster, definition, self._placement_candidates(cluster, launch_type), count, task_fields)
-
-    def _placement_candidates(self, cluster, launch_type):
-        """Instances of the launch type (external or EC2) that take tasks: ACTIVE, agent connected."""
-        of_type = [ci for ci in self.container_instances[cluster.name].values() if ci.status != "INACTIVE" and is_external(ci) == (launch_type == "EXTERNAL")]
-        if not of_type:
-            raise InvalidParameterException("No Container Instances were found in your cluster.")
-        return [ci for ci in of_type if ci.status == "ACTIVE" and ci.agent_connected]
-
-    def _place(self, cluster, definition, instances, count, task_fields):
-        resources = self._calculate_task_resource_requirements(definition)
-        cluster_tasks = self.tasks.setdefault(cluster.name, {})
-        placed = []
-        for instance in instances:
-            while len(placed) < count and self._can_be_placed(instance, resources):
-                task = ecs_models.Task(cluster, definition, instance.container_instance_arn, resources, backend=self, **task_fields)
-                self.update_container_instance_resources(instance, resources)
-                self.update_cluster_resources(cluster, 1)
-                cluster_tasks[task.task_arn] = task
-                placed.append(task)
-        return placed
 
     # -- container instances --------------------------------------------------------------
 
@@ -425,10 +329,16 @@ def _check_configuration(configuration):
         raise InvalidParameterException("logConfiguration can only be specified when logging is OVERRIDE.")
 
 
-class AnywhereEcsResponse:
+class AnywhereEcsResponse(ServiceResponses, TaskResponses):
     """Actions added to (or replacing those of) moto's EC2ContainerServiceResponse."""
 
     # pylint: disable=no-member  # mixed into EC2ContainerServiceResponse
+
+    def call_action(self):
+        # Every ECS request finds the clusters as the scheduler leaves them, and changes them atomically.
+        with scheduler.LOCK:
+            self.ecs_backend.schedule()
+            return MOTO_RESPONSE["call_action"](self)
 
     def register_container_instance(self):
         names = ("cluster", "instanceIdentityDocument", "containerInstanceArn", "totalResources", "versionInfo", "attributes", "tags")
@@ -456,12 +366,17 @@ class AnywhereEcsResponse:
         return MOTO_RESPONSE["describe_container_instances"](self)
 
 
+def _hold_status(_task):
+    """Tasks stay in their status until stopped (moto's would step towards STOPPED on each describe)."""
+
+
 def install():
     """Swap moto's ECS backend class and add or replace actions of its Response class."""
     ecs_models.ecs_backends.backend = AnywhereEcsBackend
     ecs_models.ContainerInstance.agent_connected = property(_agent_connected, _set_agent_connected)
     ecs_models.ContainerInstance.tags = ()  # moto's EC2 instances have none until tagged
-    for name, function in vars(AnywhereEcsResponse).items():
-        if callable(function) and not name.startswith("__"):
+    ecs_models.Task.advance = _hold_status
+    for name in dir(AnywhereEcsResponse):
+        if not name.startswith("__"):
             MOTO_RESPONSE.setdefault(name, getattr(EC2ContainerServiceResponse, name, None))
-            setattr(EC2ContainerServiceResponse, name, function)
+            setattr(EC2ContainerServiceResponse, name, getattr(AnywhereEcsResponse, name))

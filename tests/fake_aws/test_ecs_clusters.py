@@ -143,12 +143,12 @@ def _with_service(site):
     site.ecs.create_service(cluster="edge", serviceName="web", taskDefinition="web", desiredCount=0, launchType="EXTERNAL")
 
 
-def _with_orphaned_task(site):
-    # A task left running on an instance deregistered with force.
-    registered = site.host()[1]
-    site.register_task_definition(requiresCompatibilities=["EXTERNAL"])
-    site.ecs.run_task(cluster="edge", taskDefinition="web", launchType="EXTERNAL")
-    site.ecs.deregister_container_instance(cluster="edge", containerInstance=registered["containerInstanceArn"], force=True)
+def _with_fargate_task(site):
+    # A task needing no container instance (tasks of deregistered instances are stopped).
+    subnet = client(site.endpoint, "ec2").describe_subnets()["Subnets"][0]["SubnetId"]
+    site.register_task_definition(requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256", memory="512")
+    network = {"awsvpcConfiguration": {"subnets": [subnet]}}
+    assert site.ecs.run_task(cluster="edge", taskDefinition="web", launchType="FARGATE", networkConfiguration=network)["tasks"]
 
 
 @pytest.mark.parametrize(
@@ -156,7 +156,7 @@ def _with_orphaned_task(site):
     [
         (_with_instance, "ClusterContainsContainerInstancesException", "The Cluster cannot be deleted while Container Instances are active or draining."),
         (_with_service, "ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active."),
-        (_with_orphaned_task, "ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active."),
+        (_with_fargate_task, "ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active."),
     ],
 )
 def test_delete_cluster_refuses_while_anything_is_active(fake_aws, arrange, code, message):
