@@ -188,3 +188,43 @@ class Site:
         params.setdefault("family", "web")
         params.setdefault("containerDefinitions", [CONTAINER])
         return self.ecs.register_task_definition(**params)["taskDefinition"]
+
+    # -- services and tasks ------------------------------------------------------------------
+
+    def lab_host(self):
+        """A host whose agent reports the custom attribute site=lab."""
+        return self.host(attributes=ATTRIBUTES + [{"name": "site", "value": "lab"}])
+
+    def app(self, family="app", revision_note=None, **container):
+        """An EXTERNAL task definition of one container (256 MiB, no host port unless given): its ARN."""
+        definition = {"name": "app", "image": "public.ecr.aws/docker/library/busybox:1.36", "memory": 256, "command": ["sleep", "3600"]}
+        definition.update(container)
+        if revision_note:  # a different definition, hence a new revision
+            definition["environment"] = [{"name": "NOTE", "value": revision_note}]
+        return self.register_task_definition(family=family, containerDefinitions=[definition], requiresCompatibilities=["EXTERNAL"])["taskDefinitionArn"]
+
+    def create_service(self, name="app", **params):
+        params.setdefault("taskDefinition", "app")
+        params.setdefault("launchType", "EXTERNAL")
+        if params.get("schedulingStrategy") != "DAEMON":
+            params.setdefault("desiredCount", 1)
+        return self.ecs.create_service(cluster=self.cluster, serviceName=name, **params)["service"]
+
+    def service(self, name="app", **params):
+        return self.ecs.describe_services(cluster=self.cluster, services=[name], **params)["services"][0]
+
+    def tasks(self, **filters):
+        """The tasks ListTasks names for the filters, described."""
+        arns = self.ecs.list_tasks(cluster=self.cluster, **filters)["taskArns"]
+        return self.ecs.describe_tasks(cluster=self.cluster, tasks=arns)["tasks"] if arns else []
+
+    def task(self, arn):
+        return self.ecs.describe_tasks(cluster=self.cluster, tasks=[arn])["tasks"][0]
+
+    def instance_of(self, task):
+        return self.describe(task["containerInstanceArn"])
+
+    def wait(self, waiter, attempts=3, **params):
+        """A botocore waiter with a short delay; raises WaiterError when it gives up."""
+        params.setdefault("cluster", self.cluster)
+        self.ecs.get_waiter(waiter).wait(WaiterConfig={"Delay": 0.05, "MaxAttempts": attempts}, **params)

@@ -157,7 +157,8 @@ class SchedulerBackend(ecs_models.EC2ContainerServiceBackend):
                 continue
             self._account(cluster)
             self._evict_lost(cluster)
-            for service in self._services_of(cluster):
+            # DAEMON services last: their tasks leave a draining instance once the others have left.
+            for service in sorted(self._services_of(cluster), key=lambda service: service.scheduling_strategy == "DAEMON"):
                 self._reconcile(cluster, service)
             self._count(cluster)
 
@@ -199,7 +200,8 @@ class SchedulerBackend(ecs_models.EC2ContainerServiceBackend):
         """A RUNNING task of ``definition`` on ``instance`` (None on Fargate), its resources reserved."""
         needs = placement.requirements(definition)
         arn = instance.container_instance_arn if instance is not None else None
-        task = ecs_models.Task(cluster, definition, arn, needs, backend=self, **_with_security_groups(fields))
+        fields = {**fields, "networking_configuration": with_security_groups(fields.get("networking_configuration"))}
+        task = ecs_models.Task(cluster, definition, arn, needs, backend=self, **fields)
         _mark_running(task, definition, execute_command)
         if instance is not None:
             placement.reserve(instance, needs)
@@ -259,7 +261,7 @@ class SchedulerBackend(ecs_models.EC2ContainerServiceBackend):
     def _reconcile(self, cluster, service):
         if service.status == "INACTIVE" or not service.deployments:
             return
-        changes = {"started": [], "stopped": []}
+        changes = {"started": [], "stopped": [], "unplaced": None}
         if service.scheduling_strategy == "DAEMON":
             self._reconcile_daemon(cluster, service, changes)
         else:
@@ -289,10 +291,10 @@ class SchedulerBackend(ecs_models.EC2ContainerServiceBackend):
         constraints = list(definition.placement_constraints or []) + list(service.placement_constraints or [])
         kind = launch_kind(service.launch_type, service.capacity_provider_strategy)
         started = 0
-        for _ in range(max(0, count)):
+        for attempt in range(max(0, count)):
             placed, instance, rejections = self.pick(cluster, kind, needs, constraints, service.placement_strategy, f"service:{service.name}")
             if not placed:
-                self._event(service, unable_to_place(service.name, rejections))
+                changes["unplaced"] = unable_to_place(service.name, rejections)
                 break
             changes["started"].append(self.start_task_on(cluster, definition, instance, self._service_task_fields(cluster, service, definition), service.enable_execute_command))
             started += 1
@@ -333,7 +335,7 @@ class SchedulerBackend(ecs_models.EC2ContainerServiceBackend):
                 continue
             reason = placement.rejection(instance, needs, constraints)
             if reason:
-                self._event(service, unable_to_place(service.name, {instance: reason}))
+                changes["unplaced"] = unable_to_place(service.name, {instance: reason})
             else:
                 fields = self._service_task_fields(cluster, service, definition)
                 changes["started"].append(self.start_task_on(cluster, definition, instance, fields, service.enable_execute_command))
@@ -377,7 +379,8 @@ class SchedulerBackend(ecs_models.EC2ContainerServiceBackend):
             _update(deployment, desiredCount=desired, runningCount=counts[deployment["id"]], pendingCount=0)
         service.running_count, service.pending_count = len(live), 0
         self._report_changes(service, changes)
-        if service.status == "DRAINING" and not live:
+        # A deleted service stays DRAINING for the pass that stops its last tasks, as clients see it on AWS.
+        if service.status == "DRAINING" and not live and not changes["stopped"]:
             service.status, service.inactive_at = "INACTIVE", clock.now()
             return
         steady = (
@@ -400,6 +403,8 @@ class SchedulerBackend(ecs_models.EC2ContainerServiceBackend):
         if changes["stopped"]:
             listed = " ".join(f"(task {_task_id(task)})" for task in changes["stopped"])
             self._event(service, f"(service {service.name}) has stopped {len(changes['stopped'])} running tasks: {listed}.")
+        if changes["unplaced"]:
+            self._event(service, changes["unplaced"])
 
     @staticmethod
     def _event(service, message):
@@ -410,13 +415,11 @@ class SchedulerBackend(ecs_models.EC2ContainerServiceBackend):
         del service.events[MAX_EVENTS:]
 
 
-def _with_security_groups(fields):
-    """Task fields whose awsvpc configuration names security groups, as moto's Task needs (AWS takes the VPC's default)."""
-    network = fields.get("networking_configuration") or {}
-    if "awsvpcConfiguration" in network and "securityGroups" not in network["awsvpcConfiguration"]:
-        network = {"awsvpcConfiguration": {**network["awsvpcConfiguration"], "securityGroups": []}}
-        return {**fields, "networking_configuration": network}
-    return fields
+def with_security_groups(network):
+    """A network configuration that names security groups, as moto's Service and Task need (AWS takes the VPC's default)."""
+    if network and "awsvpcConfiguration" in network and "securityGroups" not in network["awsvpcConfiguration"]:
+        return {**network, "awsvpcConfiguration": {**network["awsvpcConfiguration"], "securityGroups": []}}
+    return network
 
 
 def _update(deployment, **values):

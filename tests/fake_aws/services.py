@@ -21,7 +21,7 @@ from moto.core.utils import camelcase_to_underscores
 from moto.ecs.exceptions import ECSException, InvalidParameterException
 
 from . import clock, placement
-from .scheduler import launch_kind, new_deployment
+from .scheduler import launch_kind, new_deployment, with_security_groups
 from .tasks import TasksBackend, paginate
 
 DAEMON_DESIRED = "The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again"
@@ -106,11 +106,14 @@ class ServicesBackend(TasksBackend):
         options["deployment_configuration"] = deployment_configuration(options["deployment_configuration"], None, daemon)
         options["placement_constraints"] = placement.check_constraints(options["placement_constraints"])
         options["placement_strategy"] = placement.check_strategy(options["placement_strategy"])
+        network = kwargs.get("network_configuration")
+        kwargs["network_configuration"] = with_security_groups(network)
         service = super().create_service(
             cluster_str, service_name, desired_count or 0, task_definition_str, load_balancers, scheduling_strategy, tags, deployment_controller,
             "FARGATE" if launch_type == "FARGATE" else "EC2",  # moto knows EC2 and FARGATE only
             **kwargs,
         )  # fmt: skip
+        options["network_configuration"] = network  # as given: moto's check needed security groups
         self._keep(service, launch_type, options)
         return service
 

@@ -76,7 +76,7 @@ class TasksBackend(SchedulerBackend):
         }
         needs = placement.requirements(definition)
         tasks, rejections = [], {}
-        for _ in range(count):
+        for attempt in range(count):
             placed, instance, rejections = self.pick(cluster, kind, needs, constraints, order, group)
             if not placed:
                 break
