@@ -72,7 +72,8 @@ def static_bindings(container, network_mode):
     for mapping in container.get("portMappings") or []:
         host_port = mapping.get("hostPort") or (mapping.get("containerPort") if network_mode == "host" else None)
         if host_port:
-            bindings.append({"bindIP": "0.0.0.0", "containerPort": mapping.get("containerPort"), "hostPort": host_port, "protocol": mapping.get("protocol", "tcp")})
+            protocol = mapping.get("protocol", "tcp")
+            bindings.append({"bindIP": "0.0.0.0", "containerPort": mapping.get("containerPort"), "hostPort": host_port, "protocol": protocol})
     return bindings
 
 

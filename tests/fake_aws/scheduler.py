@@ -296,7 +296,8 @@ class SchedulerBackend(ecs_models.EC2ContainerServiceBackend):
             if not placed:
                 changes["unplaced"] = unable_to_place(service.name, rejections)
                 break
-            changes["started"].append(self.start_task_on(cluster, definition, instance, self._service_task_fields(cluster, service, definition), service.enable_execute_command))
+            fields = self._service_task_fields(cluster, service, definition)
+            changes["started"].append(self.start_task_on(cluster, definition, instance, fields, service.enable_execute_command))
             started += 1
         return started
 

@@ -154,8 +154,8 @@ class TasksBackend(SchedulerBackend):
             if task is not None:
                 found.append(task)
             else:
-                arn = reference if reference.startswith("arn:") else f"arn:{self.partition}:ecs:{self.region_name}:{self.account_id}:task/{cluster.name}/{reference}"
-                failures.append({"arn": arn, "reason": "MISSING"})
+                arn = f"arn:{self.partition}:ecs:{self.region_name}:{self.account_id}:task/{cluster.name}/{reference}"
+                failures.append({"arn": reference if reference.startswith("arn:") else arn, "reason": "MISSING"})
         return found, failures
 
     def list_task_arns(self, cluster_str, filters):
@@ -189,7 +189,8 @@ class TaskResponses:
             "capacityProviderStrategy", "placementConstraints", "placementStrategy", "enableExecuteCommand",
         )  # fmt: skip
         options = {camelcase_to_underscores(name): self._get_param(name) for name in names}
-        tasks, failures = self.ecs_backend.place_tasks(self._get_param("cluster", "default"), self._get_param("taskDefinition"), self._get_int_param("count", 1), options)
+        cluster, definition, count = self._get_param("cluster", "default"), self._get_param("taskDefinition"), self._get_int_param("count", 1)
+        tasks, failures = self.ecs_backend.place_tasks(cluster, definition, count, options)
         return ActionResult({"tasks": tasks, "failures": failures})
 
     def describe_tasks(self):

@@ -260,7 +260,8 @@ def test_run_task_placement_constraints(site):
 def test_member_of_expressions(site, expression, matches):
     hosts = {"plain": site.host()[1]["containerInstanceArn"], "lab": site.lab_host()[1]["containerInstanceArn"]}
     site.app()
-    answer = site.ecs.run_task(cluster="edge", taskDefinition="app", launchType="EXTERNAL", count=2, placementConstraints=[{"type": "memberOf", "expression": expression}])
+    constraints = [{"type": "memberOf", "expression": expression}]
+    answer = site.ecs.run_task(cluster="edge", taskDefinition="app", launchType="EXTERNAL", count=2, placementConstraints=constraints)
     chosen = {task["containerInstanceArn"] for task in answer["tasks"]}
     assert sorted(name for name, arn in hosts.items() if arn in chosen) == sorted(matches)
 

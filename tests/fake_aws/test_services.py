@@ -32,7 +32,11 @@ def test_a_new_service_answers_with_aws_defaults(site):
 @pytest.mark.parametrize(
     ("member", "value", "expected"),
     [
-        ("deploymentConfiguration", {"maximumPercent": 150, "minimumHealthyPercent": 50}, {**DEFAULT_DEPLOYMENT_CONFIGURATION, "maximumPercent": 150, "minimumHealthyPercent": 50}),
+        (
+            "deploymentConfiguration",
+            {"maximumPercent": 150, "minimumHealthyPercent": 50},
+            {**DEFAULT_DEPLOYMENT_CONFIGURATION, "maximumPercent": 150, "minimumHealthyPercent": 50},
+        ),
         (
             "deploymentConfiguration",
             {"deploymentCircuitBreaker": {"enable": True, "rollback": True}},
@@ -110,7 +114,8 @@ def test_a_new_revision_rolls_out_within_the_deployment_configuration(site, cont
     assert [task["taskDefinitionArn"] for task in tasks] == [second, second]
     assert {task["containerInstanceArn"] for task in tasks} <= hosts
     retired = site.tasks(serviceName="app", desiredStatus="STOPPED")
-    assert [(task["stoppedReason"], task["stopCode"]) for task in retired] == [(f"Scaling activity initiated by (deployment {old['id']})", "ServiceSchedulerInitiated")] * 2
+    scaling = f"Scaling activity initiated by (deployment {old['id']})"
+    assert [(task["stoppedReason"], task["stopCode"]) for task in retired] == [(scaling, "ServiceSchedulerInitiated")] * 2
     messages = [event["message"] for event in service["events"]]
     assert messages[:2] == ["(service app) has reached a steady state.", f"(service app) (deployment {deployment['id']}) deployment completed."]
 
@@ -222,11 +227,12 @@ def test_list_services_pages_by_ten(site):
 
 def test_fargate_services_run_without_container_instances(site):
     subnet = client(site.endpoint, "ec2").describe_subnets()["Subnets"][0]["SubnetId"]
-    site.ecs.put_cluster_capacity_providers(cluster="edge", capacityProviders=["FARGATE"], defaultCapacityProviderStrategy=[{"capacityProvider": "FARGATE", "weight": 1}])
+    strategy = [{"capacityProvider": "FARGATE", "weight": 1}]
+    site.ecs.put_cluster_capacity_providers(cluster="edge", capacityProviders=["FARGATE"], defaultCapacityProviderStrategy=strategy)
     site.register_task_definition(family="app", requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256", memory="512")
     network = {"awsvpcConfiguration": {"subnets": [subnet]}}
     created = site.ecs.create_service(cluster="edge", serviceName="app", taskDefinition="app", desiredCount=2, networkConfiguration=network)["service"]
-    assert created["capacityProviderStrategy"] == [{"capacityProvider": "FARGATE", "weight": 1}]
+    assert created["capacityProviderStrategy"] == strategy
     assert "launchType" not in created
     site.wait("services_stable", services=["app"])
     tasks = site.tasks(serviceName="app")
