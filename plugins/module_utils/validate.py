@@ -22,6 +22,8 @@ try:
 except ImportError:
     pass  # Modules are responsible for handling this (AnsibleAWSModule checks botocore).
 
+from .errors import Refused
+
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _TYPE_NAMES = {
@@ -38,12 +40,12 @@ _TYPE_NAMES = {
 }
 
 
-class RequestValidationError(ValueError):
-    """Bad input: ``errors`` holds one message per bad field, each starting with its path."""
+class RequestValidationError(Refused):
+    """Bad input: ``errors`` holds one message per bad field, each starting with its path (also in ``details``)."""
 
     def __init__(self, errors):
         self.errors = list(errors)
-        super().__init__("; ".join(self.errors))
+        super().__init__("; ".join(self.errors), errors=self.errors)
 
 
 def coerce(value, shape):

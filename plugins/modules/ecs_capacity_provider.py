@@ -202,13 +202,11 @@ capacity_provider:
       sample: [{"key": "team", "value": "edge"}]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs import capacity_provider as api
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import MANAGED_SCALING
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import OPTION_NAMES
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import PlanError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import create_request
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import option_errors
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import plan_absent
@@ -216,15 +214,13 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capaci
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import settings_errors
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import apply_tags
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import option_path
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
 
 GROUP_ARN_PATH = "autoScalingGroupProvider.autoScalingGroupArn"
-
-
-class Refused(Exception):
-    """The module will not do what was asked; the message says why."""
 
 
 def group_option(params):
@@ -305,10 +301,7 @@ def plan(module, client, request):
                 )
         return plan_absent(provider), provider
     group = resolve_group(module, request)
-    try:
-        the_plan = plan_present(request, provider, params["purge_tags"], group_option(params))
-    except PlanError as e:
-        raise Refused(str(e)) from None
+    the_plan = plan_present(request, provider, params["purge_tags"], group_option(params))
     if the_plan.create or the_plan.update:
         check_group(module, the_plan, provider, group)
     if the_plan.update:
@@ -362,13 +355,9 @@ def main():
         supports_check_mode=True,
     )
     client = ecs_client(module)
-    try:
+    with failures_reported(module):
         request = desired(module, client)
         result = apply(module, client, *plan(module, client, request))
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    except Refused as e:
-        module.fail_json(msg=str(e))
     module.exit_json(**result)
 
 

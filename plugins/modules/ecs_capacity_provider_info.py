@@ -100,11 +100,11 @@ missing:
   sample: [old-workers]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider import describe_capacity_providers
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 
 
 def gather(client, names):
@@ -117,10 +117,8 @@ def gather(client, names):
 def main():
     argument_spec = dict(names=dict(type="list", elements="str", aliases=["capacity_providers"]))
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
+    with failures_reported(module):
         providers, missing = gather(ecs_client(module), module.params["names"])
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
     module.exit_json(changed=False, capacity_providers=providers, missing=missing)
 
 

@@ -265,13 +265,11 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_linked_role import create_service_linked_role
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_linked_role import iam_client
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_linked_role import service_linked_role_exists
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import option_path
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
-
-
-class Refused(Exception):
-    """The module will not do what was asked; the message says why."""
 
 
 def desired(module, client):
@@ -407,13 +405,9 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     client = ecs_client(module)
-    try:
+    with failures_reported(module):
         request = desired(module, client)
         result = apply(module, client, *plan(module, client, request))
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    except Refused as e:
-        module.fail_json(msg=str(e))
     module.exit_json(**result)
 
 

@@ -108,13 +108,13 @@ missing:
   sample: [old-cluster]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster import describe_clusters
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster import external_instance_count
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster import list_cluster_arns
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 
 
 def gather(client, names, count_external):
@@ -136,10 +136,8 @@ def main():
         count_external_instances=dict(type="bool", default=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
+    with failures_reported(module):
         clusters, missing = gather(ecs_client(module), module.params["names"], module.params["count_external_instances"])
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
     module.exit_json(changed=False, clusters=clusters, missing=missing)
 
 

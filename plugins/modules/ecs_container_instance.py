@@ -155,11 +155,9 @@ try:
 except ImportError:
     pass  # Handled by AnsibleAWSModule.
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import ContainerInstanceError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import busy
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import delete_attributes
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import deregister
@@ -183,6 +181,8 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.contai
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import ssm_client
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import host_lookup
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.compare import diff
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 
 
 def validate(params):
@@ -202,7 +202,7 @@ def validate(params):
     if params["wait_timeout"] < 1:
         errors.append(f"wait_timeout: must be at least 1 second, got {params['wait_timeout']}")
     if errors:
-        raise ContainerInstanceError("; ".join(errors))
+        raise Refused("; ".join(errors))
     return attributes
 
 
@@ -248,7 +248,7 @@ class Deadline:
 
 
 def timed_out(seconds, cluster, left):
-    return ContainerInstanceError(f"Timed out after {seconds}s waiting for container instances of cluster {cluster}: {'; '.join(left)}", waiting_for=left)
+    return Refused(f"Timed out after {seconds}s waiting for container instances of cluster {cluster}: {'; '.join(left)}", waiting_for=left)
 
 
 def refuse_busy(client, cluster, changes, targets, params):
@@ -263,7 +263,7 @@ def refuse_busy(client, cluster, changes, targets, params):
             count = container_instance.get("runningTasksCount", 0) + container_instance.get("pendingTasksCount", 0)
             errors.append(f"{label(container_instance)} runs {len(names) or count} task(s): {name_tasks(names) or 'not listed yet'}")
     if errors:
-        raise ContainerInstanceError(
+        raise Refused(
             f"Refusing to deregister container instances of cluster {cluster} that run tasks: {'; '.join(errors)}. "
             "Drain them first (state: draining, wait: true), set wait: true to drain and then deregister, "
             "or force: true to deregister them with their tasks running"
@@ -278,8 +278,8 @@ def drain(client, cluster, arns, deadline):
         left = [ci for ci in describe(client, cluster, arns) if busy(ci)]
         parts = [f"{label(ci)}: {name_tasks(tasks_on(client, cluster, ci['containerInstanceArn'])) or 'tasks pending'}" for ci in left]
         if not left:  # the waiter stopped for another reason (an instance went missing)
-            raise ContainerInstanceError(f"Failed to wait for container instances of cluster {cluster} to drain: {e}") from e
-        raise ContainerInstanceError(
+            raise Refused(f"Failed to wait for container instances of cluster {cluster} to drain: {e}") from e
+        raise Refused(
             f"Timed out after {deadline.seconds}s waiting for tasks to drain from container instances of cluster {cluster}: {'; '.join(parts)}",
             not_drained=[label(ci) for ci in left],
         ) from e
@@ -328,7 +328,7 @@ def run(module, client):
             if left:
                 raise timed_out(deadline.seconds, cluster.name, left)
         elif not (params["wait"] and module.check_mode and params["state"] != "draining"):
-            raise ContainerInstanceError(f"Not registered in cluster {cluster.name}: {', '.join(cluster.missing)}", missing=cluster.missing)
+            raise Refused(f"Not registered in cluster {cluster.name}: {', '.join(cluster.missing)}", missing=cluster.missing)
 
     targets = unique(*cluster.matched.values())
     changes, before, after = plan(targets, params["state"], attributes, params["purge_attributes"])
@@ -365,12 +365,8 @@ def main():
         wait_timeout=dict(type="int", default=600),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
+    with failures_reported(module):
         result = run(module, ecs_client(module))
-    except ContainerInstanceError as e:
-        module.fail_json(msg=str(e), **e.details)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
     module.exit_json(**result)
 
 

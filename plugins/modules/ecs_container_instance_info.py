@@ -160,12 +160,10 @@ missing:
   sample: [edge-03]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster import is_external
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import ContainerInstanceError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import match_references
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import read_cluster
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import reference_errors
@@ -174,13 +172,15 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.contai
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import unique
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import ssm_client
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import host_lookup
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 
 
 def gather(module, client, params):
     references = params["instances"]
     errors = reference_errors(references or [])
     if errors:
-        raise ContainerInstanceError("; ".join(errors))
+        raise Refused("; ".join(errors))
     found = read_cluster(client, params["cluster"])
     hosts = [reference for reference in references or [] if reference_kind(reference) == "host"]
     managed, host_names = {}, None
@@ -206,12 +206,8 @@ def main():
         lookup_host_names=dict(type="bool", default=False),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
+    with failures_reported(module):
         instances, missing = gather(module, ecs_client(module), module.params)
-    except ContainerInstanceError as e:
-        module.fail_json(msg=str(e))
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
     module.exit_json(changed=False, container_instances=instances, missing=missing)
 
 

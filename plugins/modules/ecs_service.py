@@ -250,7 +250,6 @@ try:
 except ImportError:
     pass  # Handled by AnsibleAWSModule.
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
@@ -274,18 +273,12 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags i
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import plan_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import tags_to_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.compare import diff
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
 
 OPTION_OF_FIELD = {field: option for option, field in SERVICE_FIELDS.items()}
-
-
-class ServiceError(Exception):
-    """Input that cannot be applied; ``details`` go into the module's failure result."""
-
-    def __init__(self, message, **details):
-        super().__init__(message)
-        self.details = details
 
 
 def option_errors(params):
@@ -305,9 +298,18 @@ def resolve_task_definition(client, settings):
         return None
     task_definition = describe_task_definition(client, name)
     if not task_definition or task_definition.get("status") != "ACTIVE":
-        raise ServiceError(f"task_definition: {name} names no ACTIVE task definition")
+        raise Refused(f"task_definition: {name} names no ACTIVE task definition")
     settings["taskDefinition"] = task_definition["taskDefinitionArn"]
     return task_definition
+
+
+def wait(client, params, gone=False):
+    """Wait for the service to become stable (INACTIVE when ``gone``); a wait that fails refuses with why_not_stable's details."""
+    try:
+        wait_for_service(client, params["cluster"], params["name"], params["wait_timeout"], gone=gone)
+    except botocore.exceptions.WaiterError as e:
+        why = why_not_stable(client, params["cluster"], params["name"])
+        raise Refused(f"Service {params['name']} did not become {'INACTIVE' if params['state'] == 'absent' else 'stable'}: {e}", **why) from e
 
 
 def ensure_absent(module, client, current):
@@ -319,7 +321,7 @@ def ensure_absent(module, client, current):
         return result
     delete_service(client, params["cluster"], params["name"], current.get("schedulingStrategy"))
     if params["wait"]:
-        wait_for_service(client, params["cluster"], params["name"], params["wait_timeout"], gone=True)
+        wait(client, params, gone=True)
     return result
 
 
@@ -334,7 +336,7 @@ def ensure_present(module, client, current):
     settings.pop("cluster", None)
     settings.pop("serviceName", None)
     if errors:
-        raise ServiceError("; ".join(errors))
+        raise Refused("; ".join(errors))
     task_definition = resolve_task_definition(client, settings)
     launch_type = settings.get("launchType") or (current or {}).get("launchType")
     errors = external_errors(dict(settings, launchType=launch_type), task_definition)
@@ -344,7 +346,7 @@ def ensure_present(module, client, current):
         if params["scheduling_strategy"] != "DAEMON" and params["desired_count"] is None:
             errors.append(f"desired_count: required to create REPLICA service {params['name']}")
     if errors:
-        raise ServiceError("; ".join(errors))
+        raise Refused("; ".join(errors))
 
     if not current:
         result = dict(changed=True, replaced=False, changed_fields=sorted(settings), diff=diff({}, dict(settings, tags=params["tags"] or {})))
@@ -357,8 +359,8 @@ def ensure_present(module, client, current):
     immutable = [field for field in changed_fields if field in immutable_fields(client.meta.service_model)]
     if immutable and not params["force_replace"]:
         names = ", ".join(OPTION_OF_FIELD.get(field, field) for field in immutable)
-        raise ServiceError(f"{names}: cannot be changed on existing service {params['name']}; set force_replace: true to delete and recreate it",
-                           changed_fields=immutable)
+        raise Refused(f"{names}: cannot be changed on existing service {params['name']}; set force_replace: true to delete and recreate it",
+                      changed_fields=immutable)
     current_tags = tags_to_dict(current.get("tags"))
     to_set, to_unset = plan_tags(current_tags, params["tags"], params["purge_tags"])
     if to_set or to_unset:
@@ -371,7 +373,7 @@ def ensure_present(module, client, current):
 
     if immutable:
         delete_service(client, params["cluster"], params["name"], current.get("schedulingStrategy"))
-        wait_for_service(client, params["cluster"], params["name"], params["wait_timeout"], gone=True)
+        wait(client, params, gone=True)
         wanted = dict(current_settings_for_replace(current), **settings)
         service = create_service(client, params["cluster"], params["name"], wanted, dict_to_tags(after.get("tags", current_tags)))
         return dict(result, **service_result(service))
@@ -455,22 +457,15 @@ def main():
     )
     client = ecs_client(module)
     params = module.params
-    try:
+    with failures_reported(module):
         current = describe_service(client, params["cluster"], params["name"])
         if params["state"] == "absent":
             result = ensure_absent(module, client, current)
         else:
             result = ensure_present(module, client, current)
             if params["wait"] and not module.check_mode:
-                wait_for_service(client, params["cluster"], params["name"], params["wait_timeout"])
+                wait(client, params)
                 result.update(service_result(describe_service(client, params["cluster"], params["name"])))
-    except ServiceError as e:
-        module.fail_json(msg=str(e), **e.details)
-    except botocore.exceptions.WaiterError as e:
-        why = why_not_stable(client, params["cluster"], params["name"])
-        module.fail_json(msg=f"Service {params['name']} did not become {'INACTIVE' if params['state'] == 'absent' else 'stable'}: {e}", **why)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
     module.exit_json(**result)
 
 

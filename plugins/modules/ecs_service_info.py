@@ -71,13 +71,13 @@ missing:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import RETRY
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ECSErrorHandler
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import chunks
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 
 # DescribeServices takes at most 10 services per call.
 DESCRIBE_SERVICES_LIMIT = 10
@@ -109,11 +109,9 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
     client = ecs_client(module)
-    try:
+    with failures_reported(module):
         names = params["names"] or list_service_arns(client, params["cluster"], params["launch_type"])
         services = describe_services(client, params["cluster"], names)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
     if not params["events"]:
         for service in services:
             service.pop("events", None)

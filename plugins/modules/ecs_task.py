@@ -167,7 +167,6 @@ try:
 except ImportError:
     pass  # Handled by AnsibleAWSModule.
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
@@ -185,20 +184,14 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task i
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import stop_reasons
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import stop_tasks
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import wait_for_tasks
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
 
 # ECS's own limit on startedBy.
 STARTED_BY = re.compile(r"^[A-Za-z0-9_-]{1,36}$")
 TASK_FIELDS = dict(PLACEMENT_FIELDS, overrides="overrides", group="group", started_by="startedBy")
-
-
-class TaskError(Exception):
-    """Input or an outcome that fails the module; ``details`` go into the failure result."""
-
-    def __init__(self, message, **details):
-        super().__init__(message)
-        self.details = details
 
 
 def option_errors(params):
@@ -218,7 +211,7 @@ def option_errors(params):
 
 
 def run_request(client, params):
-    """The RunTask request from the options, checked against botocore's model; raises TaskError naming bad fields."""
+    """The RunTask request from the options, checked against botocore's model; raises Refused naming bad fields."""
     errors = option_errors(params)
     request = request_from_options(params, TASK_FIELDS)
     if params["tags"]:
@@ -230,7 +223,7 @@ def run_request(client, params):
             errors.extend(e.errors)
         request.pop("cluster", None)
     if errors:
-        raise TaskError("; ".join(errors))
+        raise Refused("; ".join(errors))
     return request
 
 
@@ -238,11 +231,11 @@ def resolve(client, request):
     """Resolve the task definition to an ARN and check what EXTERNAL instances cannot run."""
     task_definition = describe_task_definition(client, request["taskDefinition"])
     if not task_definition or task_definition.get("status") != "ACTIVE":
-        raise TaskError(f"task_definition: {request['taskDefinition']} names no ACTIVE task definition")
+        raise Refused(f"task_definition: {request['taskDefinition']} names no ACTIVE task definition")
     request["taskDefinition"] = task_definition["taskDefinitionArn"]
     errors = external_errors(request, task_definition)
     if errors:
-        raise TaskError("; ".join(errors))
+        raise Refused("; ".join(errors))
 
 
 def start(module, client, request, count):
@@ -252,8 +245,8 @@ def start(module, client, request, count):
     started, failures = run_tasks(client, module.params["cluster"], request, count)
     if failures or len(started) < count:
         reasons = ", ".join(sorted({f"{failure.get('reason')}" for failure in failures}))
-        raise TaskError(f"RunTask placed {len(started)} of {count} task(s): {reasons or 'no reason given'}",
-                        failures=failures, started=[task["taskArn"] for task in started])
+        raise Refused(f"RunTask placed {len(started)} of {count} task(s): {reasons or 'no reason given'}",
+                      failures=failures, started=[task["taskArn"] for task in started])
     return started
 
 
@@ -262,7 +255,7 @@ def wait_running(module, client, arns):
         wait_for_tasks(client, module.params["cluster"], arns, "RUNNING", module.params["wait_timeout"])
     except botocore.exceptions.WaiterError as e:
         tasks = describe_tasks(client, module.params["cluster"], arns)
-        raise TaskError(f"Tasks did not reach RUNNING: {e}", stop_reasons=stop_reasons(tasks), started=list(arns)) from e
+        raise Refused(f"Tasks did not reach RUNNING: {e}", stop_reasons=stop_reasons(tasks), started=list(arns)) from e
 
 
 def ensure_running(module, client, request):
@@ -309,7 +302,10 @@ def ensure_stopped(module, client):
         return dict(result, tasks=tasks)
     stopped = stop_tasks(client, params["cluster"], arns, params["reason"])
     if params["wait"]:
-        wait_for_tasks(client, params["cluster"], arns, "STOPPED", params["wait_timeout"])
+        try:
+            wait_for_tasks(client, params["cluster"], arns, "STOPPED", params["wait_timeout"])
+        except botocore.exceptions.WaiterError as e:
+            raise Refused(f"Tasks did not reach the state asked for: {e}") from e
         stopped = describe_tasks(client, params["cluster"], arns)
     return dict(result, tasks=stopped)
 
@@ -333,7 +329,7 @@ def main():
     argument_spec.update(PLACEMENT_ARGUMENT_SPEC)
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, mutually_exclusive=PLACEMENT_MUTUALLY_EXCLUSIVE)
     client = ecs_client(module)
-    try:
+    with failures_reported(module):
         request = run_request(client, module.params)
         if module.params["state"] == "running":
             result = ensure_running(module, client, request)
@@ -341,12 +337,6 @@ def main():
             result = ensure_started(module, client, request)
         else:
             result = ensure_stopped(module, client)
-    except TaskError as e:
-        module.fail_json(msg=str(e), **e.details)
-    except botocore.exceptions.WaiterError as e:
-        module.fail_json(msg=f"Tasks did not reach the state asked for: {e}")
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
     module.exit_json(**result)
 
 

@@ -195,7 +195,6 @@ deregistered:
   sample: [arn:aws:ecs:eu-west-1:123456789012:task-definition/edge-web:1]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
@@ -215,26 +214,24 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_d
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import tag_task_definition
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import untag_task_definition
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.compare import differences
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
-
-
-class InputError(ValueError):
-    pass
 
 
 def check_options(params):
     """Option combinations argument_spec cannot express."""
     if params["state"] == "present":
         if params["definition"] is None:
-            raise InputError("definition: is required with state=present")
+            raise Refused("definition: is required with state=present")
         for name in ("revision", "arn"):
             if params[name] is not None:
-                raise InputError(f"{name}: only used with state=absent")
+                raise Refused(f"{name}: only used with state=absent")
         if params["keep_last"] is not None and params["keep_last"] < 1:
-            raise InputError(f"keep_last: must be at least 1, got {params['keep_last']}")
+            raise Refused(f"keep_last: must be at least 1, got {params['keep_last']}")
     elif params["keep_last"] is not None:
-        raise InputError("keep_last: only used with state=present")
+        raise Refused("keep_last: only used with state=present")
 
 
 def option_tags(tags):
@@ -246,7 +243,7 @@ def option_tags(tags):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
-            raise InputError(f"tags.{key}: expected a string, got {value!r}")
+            raise Refused(f"tags.{key}: expected a string, got {value!r}")
         result[key] = value
     return result
 
@@ -254,7 +251,10 @@ def option_tags(tags):
 def desired_state(client, params):
     """(request, tags dict or None, ignored fields) from the options, validated against the ECS model; no AWS call."""
     request, ignored = request_from_definition(params["definition"], params["family"])
-    request = prepare_request(client, REGISTER, request, prefix="definition")
+    try:
+        request = prepare_request(client, REGISTER, request, prefix="definition")
+    except RequestValidationError as e:
+        raise Refused(f"Invalid task definition: {e}", errors=e.errors) from None
     tags = merge_tags(request.pop("tags", None), option_tags(params["tags"]))
     return request, tags, ignored
 
@@ -356,9 +356,9 @@ def revisions_for_absent(client, params):
         definition_family = (params["definition"] or {}).get("family")
         family = params["family"] or definition_family
         if params["family"] and definition_family and params["family"] != definition_family:
-            raise InputError(f"family: the option says {params['family']!r} but definition.family says {definition_family!r}")
+            raise Refused(f"family: the option says {params['family']!r} but definition.family says {definition_family!r}")
         if not family:
-            raise InputError("family: is required with state=absent, unless arn is given")
+            raise Refused("family: is required with state=absent, unless arn is given")
         if params["revision"] is None:
             return list_revision_arns(client, family), family
         reference = f"{family}:{params['revision']}"
@@ -396,18 +396,12 @@ def main():
         mutually_exclusive=[("arn", "revision")],
     )
     client = ecs_client(module)
-    try:
+    with failures_reported(module):
         check_options(module.params)
         if module.params["state"] == "present":
             result = ensure_present(module, client)
         else:
             result = ensure_absent(module, client)
-    except RequestValidationError as e:
-        module.fail_json(msg=f"Invalid task definition: {e}", errors=e.errors)
-    except ValueError as e:
-        module.fail_json(msg=str(e))
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
     module.exit_json(**result)
 
 

@@ -124,7 +124,6 @@ missing:
   sample: [old-family]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
@@ -133,6 +132,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_d
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import list_families
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import list_revision_arns
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import parse_reference
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 
 
 def with_tags(definition, tags):
@@ -185,12 +185,10 @@ def main():
         status=dict(type="str", choices=["ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS"], default="ACTIVE"),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
+    with failures_reported(module):
         found, missing = gather(
             ecs_client(module), module.params["task_definitions"], module.params["list_revisions"], module.params["status"]
         )
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
     module.exit_json(changed=False, task_definitions=found, missing=missing)
 
 

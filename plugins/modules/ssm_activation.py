@@ -202,7 +202,6 @@ deleted:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import normalize_boto3_result
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation import create_activation
@@ -216,13 +215,11 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activa
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation_plan import plan_present
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation_plan import utcnow
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import ssm_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import option_path
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
-
-
-class Refused(Exception):
-    """The options cannot be acted on; the message names the option."""
 
 
 def desired(params, client, now):
@@ -293,7 +290,7 @@ def main():
     params = module.params
     client = ssm_client(module)
     now = utcnow()
-    try:
+    with failures_reported(module):
         if params["state"] == "present":
             if params["id"]:
                 raise Refused("id: only with state=absent; an activation to keep is found by name")
@@ -302,10 +299,6 @@ def main():
         else:
             plan = plan_absent(current(client, params))
         result = apply(module, client, plan, now)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-    except Refused as e:
-        module.fail_json(msg=str(e))
     for warning in plan.warnings:
         module.warn(warning)
     module.exit_json(**normalize_boto3_result(result))

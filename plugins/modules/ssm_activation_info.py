@@ -113,7 +113,6 @@ activations:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import normalize_boto3_result
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation import describe_activations
@@ -122,6 +121,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activa
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation_plan import role_name
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation_plan import utcnow
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import ssm_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 
 
 def gather(client, params):
@@ -142,10 +142,8 @@ def main():
         default_instance_name=dict(type="str"),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
+    with failures_reported(module):
         activations = gather(ssm_client(module), module.params)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
     module.exit_json(changed=False, activations=normalize_boto3_result(activations))
 
 

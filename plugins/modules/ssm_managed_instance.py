@@ -111,12 +111,10 @@ missing:
   sample: [edge-03]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import ssm_client
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import MANAGED_INSTANCE
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import ManagedInstanceError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import add_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import build_filters
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import deregister
@@ -126,12 +124,14 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.manage
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import plan
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import remove_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.compare import diff
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 
 
 def selection_filters(params):
     """The Filters that select instances: the options that set them, and ResourceType ManagedInstance always."""
     if "ResourceType" in (params["filters"] or {}):
-        raise ManagedInstanceError("filters.ResourceType: this module manages ManagedInstance (mi-) instances only; leave ResourceType out")
+        raise Refused("filters.ResourceType: this module manages ManagedInstance (mi-) instances only; leave ResourceType out")
     filters = build_filters({"instance_ids": params["instance_ids"], "filters": params["filters"]})
     return filters + [{"Key": "ResourceType", "Values": [MANAGED_INSTANCE]}]
 
@@ -158,10 +158,10 @@ def run(module, client):
     tags, tag_errors = normalize_tags(params["tags"] if params["state"] == "present" else None)
     errors.extend(tag_errors)
     if errors:
-        raise ManagedInstanceError("; ".join(errors))
+        raise Refused("; ".join(errors))
     selected, missing = find(client, selection_filters(params), params["instance_ids"], params["names"])
     if missing and params["state"] == "present":
-        raise ManagedInstanceError(f"not registered as managed instances: {', '.join(missing)}")
+        raise Refused(f"not registered as managed instances: {', '.join(missing)}")
     current_tags = {}
     if tags is not None:
         current_tags = {info["InstanceId"]: get_tags(client, info["InstanceId"]) or {} for info in selected}
@@ -191,12 +191,8 @@ def main():
         purge_tags=dict(type="bool", default=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
+    with failures_reported(module):
         result = run(module, ssm_client(module))
-    except ManagedInstanceError as e:
-        module.fail_json(msg=str(e))
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
     module.exit_json(**result)
 
 

@@ -143,14 +143,13 @@ missing:
   sample: [edge-03]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import ssm_client
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import ManagedInstanceError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import build_filters
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import find
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import get_tags
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 
 
 def gather(client, params):
@@ -172,12 +171,8 @@ def main():
         include_tags=dict(type="bool", default=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
+    with failures_reported(module):
         instances, missing = gather(ssm_client(module), module.params)
-    except ManagedInstanceError as e:
-        module.fail_json(msg=str(e))
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
     module.exit_json(changed=False, instances=instances, missing=missing)
 
 

@@ -20,6 +20,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_
 
 from ..compare import differences
 from ..compare import strip_empty
+from ..errors import Refused
 
 BUILTIN_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 # AWS: up to 255 letters, digits, underscores and hyphens, not starting with "aws", "ecs" or "fargate".
@@ -43,10 +44,6 @@ OPTION_NAMES = {
     _PROVIDER + ".managedTerminationProtection": "managed_termination_protection",
     _PROVIDER + ".managedDraining": "managed_draining",
 }
-
-
-class PlanError(ValueError):
-    """The options ask for something AWS cannot do; the message names the option."""
 
 
 def _present(mapping):
@@ -185,7 +182,7 @@ def plan_present(request, provider, purge_tags=True, group_option="auto_scaling_
     wanted = desired[_PROVIDER]
     if provider is None:
         if _ARN not in wanted:
-            raise PlanError(f"auto_scaling_group_arn or auto_scaling_group_name is required to create capacity provider {name}")
+            raise Refused(f"auto_scaling_group_arn or auto_scaling_group_name is required to create capacity provider {name}")
         plan.create = request
         plan.settings = copy.deepcopy(wanted)
         plan.diff["after"] = desired
@@ -193,7 +190,7 @@ def plan_present(request, provider, purge_tags=True, group_option="auto_scaling_
     current = provider_view(provider)
     have = current[_PROVIDER]
     if _ARN in wanted and wanted[_ARN] != have.get(_ARN):
-        raise PlanError(
+        raise Refused(
             f"{group_option}: capacity provider {name} uses Auto Scaling group {have.get(_ARN)}, not {wanted[_ARN]}; "
             "UpdateCapacityProvider cannot change the group. Delete the capacity provider (state=absent) and create it again."
         )

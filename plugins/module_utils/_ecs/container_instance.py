@@ -19,6 +19,7 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
 
+from ..errors import Refused
 from ..waiters import WAITER_DELAY
 from .cluster import is_external
 from .common import RETRY
@@ -49,14 +50,6 @@ CONTAINER_INSTANCE_ID = re.compile(r"^([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9
 INSTANCE_ID = re.compile(r"^(mi-[0-9a-f]{17}|i-[0-9a-f]{8,17})$")
 _RESOURCE_VALUE = {"INTEGER": "integerValue", "LONG": "longValue", "DOUBLE": "doubleValue", "STRINGSET": "stringSetValue"}
 _DOCKER_VERSION_PREFIX = "DockerVersion: "
-
-
-class ContainerInstanceError(Exception):
-    """Input that cannot be applied, or a wait that ran out; ``details`` go into the failure result."""
-
-    def __init__(self, message, **details):
-        super().__init__(message)
-        self.details = details
 
 
 # -- references: what names an instance ---------------------------------------------------
@@ -194,7 +187,7 @@ def plan_instance(container_instance, state, attributes, purge):
         wanted = STATUS_OF_STATE[state]
         if status != wanted:
             if status not in SWITCHABLE:
-                raise ContainerInstanceError(f"{label(container_instance)}: status {status} cannot be changed to {wanted}; only ACTIVE and DRAINING can")
+                raise Refused(f"{label(container_instance)}: status {status} cannot be changed to {wanted}; only ACTIVE and DRAINING can")
             change["status"] = after["status"] = wanted
     if attributes is not None:
         current = custom_attributes(container_instance)
@@ -214,7 +207,7 @@ def plan(container_instances, state, attributes, purge):
     for container_instance in container_instances:
         try:
             change, was, will_be = plan_instance(container_instance, state, attributes, purge)
-        except ContainerInstanceError as e:
+        except Refused as e:
             errors.append(str(e))
             continue
         if not change:
@@ -224,7 +217,7 @@ def plan(container_instances, state, attributes, purge):
         if will_be is not None:
             after[label(container_instance)] = will_be
     if errors:
-        raise ContainerInstanceError("; ".join(errors))
+        raise Refused("; ".join(errors))
     return changes, before, after
 
 
@@ -391,7 +384,7 @@ def _raise_failures(result, action):
     failures = result.get("failures") or []
     if failures:
         reasons = ", ".join(f"{failure.get('arn')}: {failure.get('reason')} {failure.get('detail') or ''}".strip() for failure in failures)
-        raise ContainerInstanceError(f"{action} failed for {reasons}", failures=failures)
+        raise Refused(f"{action} failed for {reasons}", failures=failures)
 
 
 @ECSErrorHandler.common_error_handler("set the status of container instances of cluster {cluster} to {status} (UpdateContainerInstancesState)")

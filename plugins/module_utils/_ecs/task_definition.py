@@ -31,6 +31,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 
 from ..compare import canonical
 from ..compare import strip_empty
+from ..errors import Refused
 from ..validate import coerce
 from .common import RETRY
 from .common import ECSErrorHandler
@@ -239,7 +240,7 @@ def request_from_definition(definition, family=None):
     """The RegisterTaskDefinition request a ``definition`` option asks for, and what was left out of it.
 
     Returns (request, ignored keys). Fields only AWS sets (pasted from describe-task-definition
-    output) are ignored rather than refused. Raises ValueError when the families disagree or
+    output) are ignored rather than refused. Raises Refused when the families disagree or
     none is given.
     """
     request = _drop_none(dict(definition or {}))
@@ -248,9 +249,9 @@ def request_from_definition(definition, family=None):
         del request[key]
     given = request.get("family")
     if family and given and family != given:
-        raise ValueError(f"family: the option says {family!r} but definition.family says {given!r}")
+        raise Refused(f"family: the option says {family!r} but definition.family says {given!r}")
     if not (family or given):
-        raise ValueError("family: is required, in the family option or in definition.family")
+        raise Refused("family: is required, in the family option or in definition.family")
     request["family"] = given or family
     return request, ignored
 

@@ -15,6 +15,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
+from ..errors import Refused
 from .common import RETRY
 from .common import SSMErrorHandler
 
@@ -51,10 +52,6 @@ FILTER_OPTIONS = (
 TAG_CHARACTERS = re.compile(r"^[\w\s.:/=+\-@]*$")
 TAG_KEY_MAX = 128
 TAG_VALUE_MAX = 256
-
-
-class ManagedInstanceError(Exception):
-    """Input that cannot be applied; the message names the option."""
 
 
 def is_managed_instance_id(value):
@@ -97,7 +94,7 @@ def build_filters(params):
             continue
         filters[key] = _values(value)
     if errors:
-        raise ManagedInstanceError("; ".join(errors))
+        raise Refused("; ".join(errors))
     return [{"Key": key, "Values": values} for key, values in filters.items()]
 
 
@@ -175,7 +172,7 @@ def split_filters(filters):
         return list(filters), []
     unknown = [item["Key"] for item in others if item["Key"] not in FILTER_FIELDS]
     if unknown:
-        raise ManagedInstanceError(
+        raise Refused(
             f"filters.{unknown[0]}: AWS does not combine tag filters with other filters, and this one the module cannot apply itself;"
             f" use one of {', '.join(FILTER_FIELDS)} or no tag filter"
         )

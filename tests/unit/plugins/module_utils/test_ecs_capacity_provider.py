@@ -11,7 +11,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import Retrying
 from ansible_collections.amazon.aws.plugins.module_utils.waiter import custom_waiter_config
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs import capacity_provider as api
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import OPTION_NAMES
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import PlanError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import create_request
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import option_errors
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import plan_absent
@@ -21,6 +20,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capaci
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster import CLUSTER_INCLUDE
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import RETRY
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import AnsibleECSError
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import option_path
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
@@ -316,7 +316,7 @@ def test_plan_present_creates():
     ],
 )
 def test_plan_present_refuses(body, current, option, message):
-    with pytest.raises(PlanError) as raised:
+    with pytest.raises(Refused) as raised:
         plan_present(body, current, group_option=option)
     assert str(raised.value).startswith(message)
 

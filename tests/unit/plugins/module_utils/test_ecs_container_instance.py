@@ -7,7 +7,6 @@ import pytest
 from botocore.exceptions import WaiterError
 from botocore.stub import Stubber
 
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import ContainerInstanceError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import docker_version
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import drained_waiter
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import match_references
@@ -23,6 +22,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.contai
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import resources_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import summarize
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import unique
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
 
 PREFIX = "arn:aws:ecs:us-east-1:123456789012:container-instance/edge/"
 ONE = PREFIX + "4b6d45ea0a1e4c5a9a1b2c3d4e5f6a7b"
@@ -229,7 +229,7 @@ def test_plan_instance(current, state, attributes, purge, change, before, after)
 
 @pytest.mark.parametrize("status", ["REGISTERING", "DEREGISTERING", "REGISTRATION_FAILED"])
 def test_plan_refuses_a_status_ecs_cannot_change(status):
-    with pytest.raises(ContainerInstanceError, match=f"{MI_ONE}: status {status} cannot be changed to DRAINING"):
+    with pytest.raises(Refused, match=f"{MI_ONE}: status {status} cannot be changed to DRAINING"):
         plan_instance(instance(ONE, MI_ONE, status=status), "draining", None, False)
 
 
@@ -243,7 +243,7 @@ def test_plan_keys_the_diff_by_label_and_shows_changed_instances_only():
 
 def test_plan_names_every_instance_it_cannot_change():
     instances = [instance(ONE, MI_ONE, status="REGISTERING"), instance(TWO, MI_TWO, status="DEREGISTERING")]
-    with pytest.raises(ContainerInstanceError) as raised:
+    with pytest.raises(Refused) as raised:
         plan(instances, "active", None, False)
     assert MI_ONE in str(raised.value) and MI_TWO in str(raised.value)
 

@@ -2,7 +2,6 @@
 
 import pytest
 
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import ManagedInstanceError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import apply_filters
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import build_filters
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import is_managed_instance_id
@@ -11,6 +10,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.manage
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import plan
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import select_by_names
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import split_filters
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
 
 WEB = "mi-0123456789abcdef0"
 DB = "mi-0fedcba9876543210"
@@ -81,7 +81,7 @@ def test_build_filters(params, expected):
     ],
 )
 def test_build_filters_names_each_bad_option(params, errors):
-    with pytest.raises(ManagedInstanceError) as raised:
+    with pytest.raises(Refused) as raised:
         build_filters(params)
     found = str(raised.value).split("; ")
     assert len(found) == len(errors)
@@ -204,7 +204,7 @@ def test_split_filters(filters, sent, here):
 
 
 def test_split_filters_refuses_what_it_cannot_apply():
-    with pytest.raises(ManagedInstanceError, match="^filters.Color: AWS does not combine tag filters"):
+    with pytest.raises(Refused, match="^filters.Color: AWS does not combine tag filters"):
         split_filters([TAG, {"Key": "Color", "Values": ["blue"]}])
 
 

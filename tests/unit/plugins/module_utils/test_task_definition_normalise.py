@@ -18,6 +18,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_d
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import request_from_definition
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import revisions_to_deregister
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.compare import differences
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "task_definitions"
 SHAPE = botocore.session.get_session().get_service_model("ecs").operation_model("RegisterTaskDefinition").input_shape
@@ -188,7 +189,7 @@ def test_request_from_definition(definition, family, expected, ignored):
     ],
 )
 def test_request_from_definition_refuses(definition, family, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(Refused, match=message):
         request_from_definition(definition, family)
 
 

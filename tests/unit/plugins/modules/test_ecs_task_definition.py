@@ -3,6 +3,7 @@
 import botocore.session
 import pytest
 
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
 from ansible_collections.hybridops.ecs_anywhere.plugins.modules.ecs_task_definition import check_options
 from ansible_collections.hybridops.ecs_anywhere.plugins.modules.ecs_task_definition import option_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.modules.ecs_task_definition import plan_present
@@ -38,7 +39,7 @@ def params(**given):
     ],
 )
 def test_check_options_refuses(given, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(Refused, match=message):
         check_options(given)
 
 
@@ -57,7 +58,7 @@ def test_option_tags(given, expected):
 
 @pytest.mark.parametrize("given", [{"on": True}, {"nested": {"a": "b"}}, {"none": None}])
 def test_option_tags_refuses(given):
-    with pytest.raises(ValueError, match=f"tags.{next(iter(given))}: expected a string"):
+    with pytest.raises(Refused, match=f"tags.{next(iter(given))}: expected a string"):
         option_tags(given)
 
 
