@@ -175,6 +175,17 @@ def test_daemon_services_run_one_task_on_each_eligible_instance(site):
     assert site.describe(arns[0])["runningTasksCount"] == 0
 
 
+def test_daemon_services_replace_their_tasks_in_place_on_a_new_revision(site):
+    arns = sorted([site.host()[1]["containerInstanceArn"], site.host()[1]["containerInstanceArn"]])
+    site.app(portMappings=[{"containerPort": 80, "hostPort": 8080}])  # no room for two versions side by side
+    site.create_service(schedulingStrategy="DAEMON")
+    second = site.app(revision_note="2", portMappings=[{"containerPort": 80, "hostPort": 8080}])
+    site.ecs.update_service(cluster="edge", service="app", taskDefinition="app")
+    site.wait("services_stable", services=["app"])
+    tasks = site.tasks(serviceName="app")
+    assert sorted((task["containerInstanceArn"], task["taskDefinitionArn"]) for task in tasks) == [(arn, second) for arn in arns]
+
+
 def test_daemon_tasks_leave_a_draining_instance_after_the_others(site):
     arn = site.host()[1]["containerInstanceArn"]
     site.app()
