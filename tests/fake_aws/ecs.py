@@ -1,7 +1,8 @@
 """ECS where ECS Anywhere needs it and moto differs from AWS.
 
 * Task definitions keep the network mode they were given; ``compatibilities`` is computed as
-  AWS computes it (EXTERNAL unless awsvpc, always EC2, FARGATE when required).
+  AWS computes it (EXTERNAL unless awsvpc, always EC2, FARGATE when required); a bare family
+  names its latest ACTIVE revision.
 * CreateService and RunTask take launch type EXTERNAL; services.py, tasks.py and scheduler.py
   place, run, move and stop the tasks of services and of RunTask as AWS does.
 * RegisterContainerInstance without an instance identity document registers an external
@@ -25,7 +26,7 @@ from moto.core.responses import ActionResult
 from moto.core.utils import utcnow
 from moto.ecs import models as ecs_models
 from moto.ecs import urls as ecs_urls
-from moto.ecs.exceptions import ClusterNotFoundException, ECSException, EcsClientException, InvalidParameterException
+from moto.ecs.exceptions import ClusterNotFoundException, ECSException, EcsClientException, InvalidParameterException, TaskDefinitionNotFoundException
 from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.moto_api._internal import mock_random
 from moto.servicediscovery.models import servicediscovery_backends
@@ -225,6 +226,16 @@ class AnywhereEcsBackend(ServicesBackend):  # pylint: disable=too-many-public-me
         definition.compatibilities = supported
         definition.registered_at = utcnow()
         return definition
+
+    def describe_task_definition(self, task_definition_str):
+        """A bare family is its latest ACTIVE revision, as AWS resolves it (moto: the latest of any status)."""
+        name = task_definition_str.split("/")[-1]
+        if ":" in name:
+            return super().describe_task_definition(task_definition_str)
+        active = [revision for revision, definition in self.task_definitions.get(name, {}).items() if definition.status == "ACTIVE"]
+        if not active:
+            raise TaskDefinitionNotFoundException()
+        return self.task_definitions[name][max(active)]
 
     # -- container instances --------------------------------------------------------------
 

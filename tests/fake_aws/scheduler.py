@@ -21,6 +21,7 @@ from collections import Counter
 from datetime import timedelta
 
 from moto.ecs import models as ecs_models
+from moto.ecs.exceptions import TaskDefinitionNotFoundException
 from moto.moto_api._internal import mock_random
 
 from . import clock, placement
@@ -262,13 +263,17 @@ class SchedulerBackend(ecs_models.EC2ContainerServiceBackend):
         if service.status == "INACTIVE" or not service.deployments:
             return
         changes = {"started": [], "stopped": [], "unplaced": None}
+        try:
+            definition = self.describe_task_definition(service.deployments[0]["taskDefinition"])
+        except TaskDefinitionNotFoundException:
+            definition = None  # deleted under the service: nothing can start, what runs may stop
         if service.scheduling_strategy == "DAEMON":
-            self._reconcile_daemon(cluster, service, changes)
+            self._reconcile_daemon(cluster, service, definition, changes)
         else:
-            self._reconcile_replicas(cluster, service, changes)
+            self._reconcile_replicas(cluster, service, definition, changes)
         self._settle(cluster, service, changes)
 
-    def _reconcile_replicas(self, cluster, service, changes):
+    def _reconcile_replicas(self, cluster, service, definition, changes):
         """Start PRIMARY tasks and retire others in turn, within the deployment configuration's bounds."""
         primary = service.deployments[0]
         desired = service.desired_count if service.status == "ACTIVE" else 0
@@ -279,14 +284,14 @@ class SchedulerBackend(ecs_models.EC2ContainerServiceBackend):
             live = self._service_tasks(cluster, service)
             keep = [task for task in live if task.started_by == primary["id"] and not self._on_instance_with_status(task, "DRAINING")]
             leaving = [task for task in live if task not in keep]
-            started = self._start_service_tasks(cluster, service, min(desired - len(keep), ceiling - len(live)), changes)
+            started = self._start_service_tasks(cluster, service, definition, min(desired - len(keep), ceiling - len(live)), changes)
             stopped = self._retire(keep, leaving, desired, floor, changes)
             if not started and not stopped:
                 return
 
-    def _start_service_tasks(self, cluster, service, count, changes):
-        primary = service.deployments[0]
-        definition = self.describe_task_definition(primary["taskDefinition"])
+    def _start_service_tasks(self, cluster, service, definition, count, changes):
+        if definition is None:
+            return 0
         needs = placement.requirements(definition)
         constraints = list(definition.placement_constraints or []) + list(service.placement_constraints or [])
         kind = launch_kind(service.launch_type, service.capacity_provider_strategy)
@@ -312,24 +317,14 @@ class SchedulerBackend(ecs_models.EC2ContainerServiceBackend):
             changes["stopped"].append(self.stop(task, reason, "ServiceSchedulerInitiated"))
         return len(surplus) + min(budget, len(leaving))
 
-    def _reconcile_daemon(self, cluster, service, changes):
+    def _reconcile_daemon(self, cluster, service, definition, changes):
         """One PRIMARY task on each eligible instance; old ones stopped first (DAEMON's maximumPercent is 100)."""
-        primary = service.deployments[0]
-        definition = self.describe_task_definition(primary["taskDefinition"])
+        if definition is None:
+            return
         constraints = [c for c in list(definition.placement_constraints or []) + list(service.placement_constraints or []) if c["type"] == "memberOf"]
-        eligible = []
-        if service.status == "ACTIVE":
-            candidates = self.instances_of_kind(cluster, launch_kind(service.launch_type, service.capacity_provider_strategy))
-            eligible = [i for i in candidates if i.status == "ACTIVE" and i.agent_connected and not placement.constraint_rejection(i, constraints)]
+        eligible = self._daemon_instances(cluster, service, constraints)
         service.desired_count = len(eligible)
-        covered = set()
-        for task in self._service_tasks(cluster, service):
-            instance = self._instance_of(task)
-            if instance in eligible and task.started_by == primary["id"] and instance.id not in covered:
-                covered.add(instance.id)
-            elif not (instance is not None and instance.status == "DRAINING" and self._replica_tasks_on(cluster, instance)):
-                reason = DRAINED if instance is not None and instance.status == "DRAINING" else SCALING.format(deployment=task.started_by)
-                changes["stopped"].append(self.stop(task, reason, "ServiceSchedulerInitiated"))
+        covered = self._retire_daemon_tasks(cluster, service, eligible, changes)
         needs = placement.requirements(definition)
         for instance in eligible:
             if instance.id in covered:
@@ -340,6 +335,26 @@ class SchedulerBackend(ecs_models.EC2ContainerServiceBackend):
             else:
                 fields = self._service_task_fields(cluster, service, definition)
                 changes["started"].append(self.start_task_on(cluster, definition, instance, fields, service.enable_execute_command))
+
+    def _daemon_instances(self, cluster, service, constraints):
+        """ACTIVE, connected instances of the service's kind that meet its memberOf constraints (none once deleted)."""
+        if service.status != "ACTIVE":
+            return []
+        candidates = self.instances_of_kind(cluster, launch_kind(service.launch_type, service.capacity_provider_strategy))
+        return [i for i in candidates if i.status == "ACTIVE" and i.agent_connected and not placement.constraint_rejection(i, constraints)]
+
+    def _retire_daemon_tasks(self, cluster, service, eligible, changes):
+        """Stop tasks of old deployments, of ineligible instances and duplicates: the ids of instances left covered."""
+        primary, covered = service.deployments[0], set()
+        for task in self._service_tasks(cluster, service):
+            instance = self._instance_of(task)
+            draining = instance is not None and instance.status == "DRAINING"
+            if instance in eligible and task.started_by == primary["id"] and instance.id not in covered:
+                covered.add(instance.id)
+            elif not (draining and self._replica_tasks_on(cluster, instance)):
+                reason = DRAINED if draining else SCALING.format(deployment=task.started_by)
+                changes["stopped"].append(self.stop(task, reason, "ServiceSchedulerInitiated"))
+        return covered
 
     def _replica_tasks_on(self, cluster, instance):
         """Live tasks on the instance other than DAEMON services' (those leave a draining instance last)."""

@@ -237,3 +237,16 @@ def test_fargate_services_run_without_container_instances(site):
     site.wait("services_stable", services=["app"])
     tasks = site.tasks(serviceName="app")
     assert [(task["launchType"], task.get("capacityProviderName"), "containerInstanceArn" in task) for task in tasks] == [("FARGATE", "FARGATE", False)] * 2
+
+
+def test_a_family_names_its_latest_active_revision(site):
+    site.host()
+    first = site.app()
+    second = site.app(revision_note="2")
+    site.create_service()
+    assert site.service()["taskDefinition"] == second
+    site.ecs.deregister_task_definition(taskDefinition=second)
+    assert site.ecs.describe_task_definition(taskDefinition="app")["taskDefinition"]["taskDefinitionArn"] == first
+    site.ecs.update_service(cluster="edge", service="app", taskDefinition="app")
+    site.wait("services_stable", services=["app"])
+    assert [task["taskDefinitionArn"] for task in site.tasks()] == [first]
