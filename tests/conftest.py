@@ -87,22 +87,6 @@ class FakeAws:
 
 
 @pytest.fixture(scope="session")
-def fake_aws_session():
-    """One local AWS endpoint per pytest worker: starting one costs seconds, a reset milliseconds."""
-    endpoint = FakeAws().start()
-    try:
-        yield endpoint
-    finally:
-        endpoint.stop()
-
-
-@pytest.fixture
-def fake_aws(fake_aws_session):  # pylint: disable=redefined-outer-name
-    """A fresh local AWS endpoint for one test (the worker's endpoint, reset)."""
-    return fake_aws_session.reset()
-
-
-@pytest.fixture(scope="session")
 def fake_aws_started_with():
     """``start(environment)``: the worker's endpoint started with these FAKE_AWS_* settings (one per setting, reused)."""
     started = {}
@@ -116,6 +100,12 @@ def fake_aws_started_with():
     yield start
     for endpoint in started.values():
         endpoint.stop()
+
+
+@pytest.fixture
+def fake_aws(fake_aws_started_with):  # pylint: disable=redefined-outer-name
+    """A fresh local AWS endpoint for one test: the worker's endpoint, reset (a start costs seconds, a reset milliseconds)."""
+    return fake_aws_started_with({})
 
 
 # Managed instances lose their ping, and container instances their agent connection, one second after the last heartbeat.

@@ -66,12 +66,19 @@ def aliases(target):
     return (HERE / "targets" / target / "aliases").read_text().split()
 
 
+# The instances registered for a target send no heartbeats; their agents stay connected for the whole run.
+QUIET_AGENTS_STAY_CONNECTED = {"FAKE_AWS_AGENT_TIMEOUT": "3600", "FAKE_AWS_PING_TIMEOUT": "3600"}
+
+
 @pytest.mark.parametrize("target", TARGETS)
-def test_target(target, fake_aws, tmp_path):
+def test_target(target, fake_aws_started_with, tmp_path):
     extra_vars = {}
     if "needs/external_instances" in aliases(target):
-        ids = register_external_instances(fake_aws, EXTERNAL_CLUSTER, EXTERNAL_INSTANCES)
+        endpoint = fake_aws_started_with(QUIET_AGENTS_STAY_CONNECTED)
+        ids = register_external_instances(endpoint, EXTERNAL_CLUSTER, EXTERNAL_INSTANCES)
         extra_vars = {"external_cluster": EXTERNAL_CLUSTER, "external_instance_ids": ids}
-    result = run_target(target, fake_aws, tmp_path, extra_vars)
+    else:
+        endpoint = fake_aws_started_with({})
+    result = run_target(target, endpoint, tmp_path, extra_vars)
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
     assert "failed=0" in result.stdout
