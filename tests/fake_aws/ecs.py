@@ -16,6 +16,9 @@
   default namespaces resolved (or created) in Cloud Map, capacity providers checked,
   DeleteCluster refusing while instances, services or tasks are active, deregistered
   instances kept as INACTIVE, tags on container instances.
+* Custom attributes: a target is an instance's ARN or id; DeleteAttributes removes an attribute
+  by name and target whatever its value (moto: only when the value matched) and answers the
+  values it removed; ListAttributes filters by name alone, or by name and value, in one cluster.
 """
 
 import json
@@ -297,6 +300,67 @@ class AnywhereEcsBackend(ServicesBackend):  # pylint: disable=too-many-public-me
             if ci.status != "INACTIVE" and (status is None or ci.status == status)
         )
 
+    # -- custom attributes ----------------------------------------------------------------------
+
+    def _attribute_targets(self, cluster, attribute):
+        """The container instances an Attribute names: its ``targetId`` (ARN or id), else every one of the cluster."""
+        if attribute.get("targetType", "container-instance") != "container-instance":
+            raise InvalidParameterException("targetType must be container-instance")
+        target = attribute.get("targetId")
+        if target is None:
+            return list(self.container_instances[cluster.name].values())
+        instance = self.container_instances[cluster.name].get(target.rsplit("/", 1)[-1])
+        if instance is None:
+            raise ECSException("TargetNotFoundException", f"Could not find {target}")
+        return [instance]
+
+    def _attribute_changes(self, cluster_name, attributes):
+        cluster = self._get_cluster(cluster_name)
+        if not attributes:
+            raise InvalidParameterException("attributes can not be empty")
+        # Every target is found before anything changes: a request with an unknown target changes nothing.
+        return [(attribute, self._attribute_targets(cluster, attribute)) for attribute in attributes]
+
+    def put_attributes(self, cluster_name, attributes=None):
+        for attribute, instances in self._attribute_changes(cluster_name, attributes):
+            for instance in instances:
+                instance.attributes[attribute["name"]] = attribute.get("value")
+
+    def delete_attributes(self, cluster_name, attributes=None):
+        """Attributes go by name and target, whatever their value (moto removed one only when the value matched).
+
+        Returns the attributes deleted, each with the value it had, as AWS answers.
+        """
+        deleted = []
+        for attribute, instances in self._attribute_changes(cluster_name, attributes):
+            answer = {key: value for key, value in attribute.items() if key != "value"}
+            for instance in instances:
+                if attribute["name"] in instance.attributes:
+                    value = instance.attributes.pop(attribute["name"])
+                    if value is not None:
+                        answer["value"] = value
+            deleted.append(answer)
+        return deleted
+
+    def list_attributes(self, target_type, cluster_name=None, attr_name=None, attr_value=None):
+        """(cluster, instance ARN, name, value) of the cluster's ACTIVE and DRAINING instances.
+
+        moto compared every value with ``attributeValue`` once a name was given (a name alone found only
+        attributes without a value) and looked at the last cluster only when one was named.
+        """
+        if target_type != "container-instance":
+            raise InvalidParameterException("targetType must be container-instance")
+        if attr_value is not None and not attr_name:
+            raise InvalidParameterException("attributeName must be specified when attributeValue is specified.")
+        cluster = self._get_cluster(cluster_name)
+        return [
+            (cluster.name, instance.container_instance_arn, name, value)
+            for instance in self.container_instances[cluster.name].values()
+            if instance.status != "INACTIVE"
+            for name, value in instance.attributes.items()
+            if (not attr_name or name == attr_name) and (attr_value is None or value == attr_value)
+        ]
+
     def _get_resource(self, resource_arn, parsed_arn):
         if parsed_arn["service"] == "container-instance":
             for instances in self.container_instances.values():
@@ -367,6 +431,10 @@ class AnywhereEcsResponse(ServiceResponses, TaskResponses):
     def update_cluster_settings(self):
         cluster = self.ecs_backend.update_cluster_settings(self._get_param("cluster"), self._get_param("settings") or [])
         return ActionResult({"cluster": cluster})
+
+    def delete_attributes(self):
+        deleted = self.ecs_backend.delete_attributes(self._get_param("cluster"), self._get_param("attributes"))
+        return ActionResult({"attributes": deleted})
 
     def describe_container_instances(self):
         # Tags only when asked for, as on AWS.
