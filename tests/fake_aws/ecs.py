@@ -13,7 +13,7 @@
 * RegisterContainerInstance and DiscoverPollEndpoint are heartbeats: ``agentConnected`` is
   true while the last one is younger than FAKE_AWS_AGENT_TIMEOUT seconds (default 60).
 * Clusters: UpdateClusterSettings, validated settings and configuration, Service Connect
-  default namespaces resolved (or created) in Cloud Map, capacity providers checked,
+  default namespaces resolved (or created) in Cloud Map, capacity providers checked (capacity.py),
   DeleteCluster refusing while instances, services or tasks are active, deregistered
   instances kept as INACTIVE, tags on container instances.
 * Custom attributes: a target is an instance's ARN or id; DeleteAttributes removes an attribute
@@ -36,13 +36,13 @@ from moto.servicediscovery.models import servicediscovery_backends
 from moto.sts.models import sts_backends
 
 from . import clock, scheduler, ssm
+from .capacity import CapacityProviderResponses, CapacityProvidersBackend
 from .placement import EXTERNAL_ATTRIBUTE
-from .services import ServiceResponses, ServicesBackend
+from .services import ServiceResponses
 from .tasks import TaskResponses
 
 CONTAINER_INSIGHTS_VALUES = ("enabled", "enhanced", "disabled")
 EXEC_LOGGING_VALUES = ("NONE", "DEFAULT", "OVERRIDE")
-BUILTIN_CAPACITY_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 MANAGED_INSTANCE_ID = re.compile(r"^mi-[0-9a-f]{17}$")
 DESCRIBE_INSTANCES_TAGS = "DescribeContainerInstancesResponse.containerInstances.ContainerInstance.tags"
 # moto's own Response methods that ours wrap, saved by install().
@@ -112,7 +112,7 @@ class ExternalContainerInstance(ecs_models.ContainerInstance):  # pylint: disabl
         self._backend = backend
 
 
-class AnywhereEcsBackend(ServicesBackend):  # pylint: disable=too-many-public-methods
+class AnywhereEcsBackend(CapacityProvidersBackend):  # pylint: disable=too-many-public-methods
     """moto's ECS backend with the behaviour ECS Anywhere relies on."""
 
     @property
@@ -169,11 +169,6 @@ class AnywhereEcsBackend(ServicesBackend):  # pylint: disable=too-many-public-me
         cluster.settings = list(merged.values())
         return cluster
 
-    def put_cluster_capacity_providers(self, cluster_name, capacity_providers, default_capacity_provider_strategy):
-        self._get_cluster(cluster_name)
-        self._check_capacity_providers(capacity_providers or [], default_capacity_provider_strategy or [])
-        return super().put_cluster_capacity_providers(cluster_name, capacity_providers or [], default_capacity_provider_strategy or [])
-
     def delete_cluster(self, cluster_str):
         cluster = self._get_cluster(cluster_str)
         if any(ci.status in ("ACTIVE", "DRAINING") for ci in self.container_instances[cluster.name].values()):
@@ -183,17 +178,6 @@ class AnywhereEcsBackend(ServicesBackend):  # pylint: disable=too-many-public-me
         if any(task.desired_status == "RUNNING" for task in self.tasks.get(cluster.name, {}).values()):
             raise ECSException("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.")
         return super().delete_cluster(cluster_str)
-
-    def _check_capacity_providers(self, providers, strategy):
-        for name in providers:
-            if name not in BUILTIN_CAPACITY_PROVIDERS and self._get_provider(name) is None:
-                raise InvalidParameterException(f"The specified capacity provider '{name}' does not exist. Specify a valid capacity provider and try again.")
-        for item in strategy:
-            if item.get("capacityProvider") not in providers:
-                raise InvalidParameterException(
-                    f"The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. "
-                    f"Associate the capacity provider with the cluster or specify a valid capacity provider and try again. ({item.get('capacityProvider')})"
-                )
 
     def _service_connect_defaults(self, requested):
         """{'namespace': ARN} for a namespace name or ARN (created when new), {} to remove, None to keep."""
@@ -404,7 +388,7 @@ def _check_configuration(configuration):
         raise InvalidParameterException("logConfiguration can only be specified when logging is OVERRIDE.")
 
 
-class AnywhereEcsResponse(ServiceResponses, TaskResponses):
+class AnywhereEcsResponse(ServiceResponses, TaskResponses, CapacityProviderResponses):
     """Actions added to (or replacing those of) moto's EC2ContainerServiceResponse."""
 
     # pylint: disable=no-member  # mixed into EC2ContainerServiceResponse

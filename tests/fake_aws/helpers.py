@@ -228,3 +228,19 @@ class Site:
         """A botocore waiter with a short delay; raises WaiterError when it gives up."""
         params.setdefault("cluster", self.cluster)
         self.ecs.get_waiter(waiter).wait(WaiterConfig={"Delay": 0.05, "MaxAttempts": attempts}, **params)
+
+
+def auto_scaling_group(endpoint, name, protected=False):
+    """An Auto Scaling group without instances, protecting new instances from scale-in or not: its ARN."""
+    ec2, autoscaling = client(endpoint, "ec2"), client(endpoint, "autoscaling")
+    if not ec2.describe_launch_templates(Filters=[{"Name": "launch-template-name", "Values": ["workers"]}])["LaunchTemplates"]:
+        ec2.create_launch_template(LaunchTemplateName="workers", LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.micro"})
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName=name,
+        LaunchTemplate={"LaunchTemplateName": "workers"},
+        MinSize=0,
+        MaxSize=2,
+        AvailabilityZones=[f"{endpoint.region}a"],
+        NewInstancesProtectedFromScaleIn=protected,
+    )
+    return autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"][0]["AutoScalingGroupARN"]

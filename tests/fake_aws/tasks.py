@@ -26,15 +26,15 @@ DESCRIBE_TASKS_TAGS = "DescribeTasksResponse.tasks.Task.tags"
 USER_STOPPED = "Task stopped by user"
 
 
-def paginate(items, max_results, next_token, default):
-    """(page, next token or None) of a list call, as AWS pages them."""
+def paginate(items, max_results, next_token, default, largest=100):
+    """(page, next token or None) of a list call, as AWS pages them (``maxResults`` 1 to ``largest``)."""
     try:
         start = int(base64.b64decode(next_token).decode()) if next_token else 0
     except (ValueError, binascii.Error) as err:
         raise InvalidParameterException("Invalid nextToken.") from err
-    size = max_results or default
-    if not 1 <= size <= 100:
-        raise InvalidParameterException("maxResults must be between 1 and 100.")
+    size = default if max_results is None else max_results
+    if not 1 <= size <= largest:
+        raise InvalidParameterException(f"maxResults must be between 1 and {largest}.")
     end = start + size
     return items[start:end], base64.b64encode(str(end).encode()).decode() if end < len(items) else None
 

@@ -3,7 +3,7 @@
 import pytest
 from botocore.exceptions import ClientError
 
-from fake_aws.helpers import Site, client, error_of
+from fake_aws.helpers import Site, auto_scaling_group, client, error_of
 
 
 def cluster(endpoint, name="edge"):
@@ -53,8 +53,7 @@ def test_update_cluster_settings_of_a_missing_cluster(fake_aws):
 def test_put_cluster_capacity_providers(fake_aws):
     ecs = client(fake_aws, "ecs")
     ecs.create_cluster(clusterName="edge")
-    asg = "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/edge"
-    ecs.create_capacity_provider(name="edge-asg", autoScalingGroupProvider={"autoScalingGroupArn": asg})
+    ecs.create_capacity_provider(name="edge-asg", autoScalingGroupProvider={"autoScalingGroupArn": auto_scaling_group(fake_aws, "edge")})
     strategy = [{"capacityProvider": "edge-asg", "weight": 1, "base": 1}, {"capacityProvider": "FARGATE", "weight": 2, "base": 0}]
     ecs.put_cluster_capacity_providers(cluster="edge", capacityProviders=["edge-asg", "FARGATE", "FARGATE_SPOT"], defaultCapacityProviderStrategy=strategy)
     described = cluster(fake_aws)
