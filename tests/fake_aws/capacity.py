@@ -56,7 +56,9 @@ PROTECTION_INVALID = "The managed termination protection setting for the capacit
 GROUP_UNPROTECTED = PROTECTION_INVALID + (
     "To enable managed termination protection for a capacity provider, the Auto Scaling group must have instance protection from scale in enabled."
 )
-ASSOCIATED = "The capacity provider cannot be deleted because it is associated with cluster: {cluster}. Remove the capacity provider from the cluster and try again."
+ASSOCIATED = (
+    "The capacity provider cannot be deleted because it is associated with cluster: {cluster}. Remove the capacity provider from the cluster and try again."
+)
 IN_USE = "The specified capacity provider is in use and cannot be removed."
 # Worded here, in AWS's manner: what AWS says in these cases has not been seen.
 SCALING_DISABLED = PROTECTION_INVALID + "To enable managed termination protection for a capacity provider, managed scaling must be enabled."

@@ -51,9 +51,10 @@ def test_delete_attributes_ignores_a_value_that_does_not_match(site):
 
 
 def test_delete_attributes_leaves_other_instances_and_attributes(site):
-    instances = [site.host()[1]["containerInstanceArn"] for _ in range(2)]
+    instances = [site.host()[1]["containerInstanceArn"] for _host in range(2)]
     for arn in instances:
-        site.ecs.put_attributes(cluster=site.cluster, attributes=[{"name": "site", "value": "lab", "targetId": arn}, {"name": "rack", "value": "r1", "targetId": arn}])
+        attributes = [{"name": "site", "value": "lab", "targetId": arn}, {"name": "rack", "value": "r1", "targetId": arn}]
+        site.ecs.put_attributes(cluster=site.cluster, attributes=attributes)
     site.ecs.delete_attributes(cluster=site.cluster, attributes=[{"name": "site", "targetId": instances[0]}])
     assert custom(site, instances[0]) == {"rack": "r1"}
     assert custom(site, instances[1]) == {"site": "lab", "rack": "r1"}
@@ -90,7 +91,7 @@ def test_an_unknown_target_changes_nothing(site, action):
     ],
 )
 def test_list_attributes_filters_by_name_and_value(site, filters, expected):
-    instances = [site.host()[1]["containerInstanceArn"] for _ in range(2)]
+    instances = [site.host()[1]["containerInstanceArn"] for _host in range(2)]
     site.ecs.put_attributes(
         cluster=site.cluster,
         attributes=[

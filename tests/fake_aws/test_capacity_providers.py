@@ -5,6 +5,7 @@ from botocore.exceptions import ClientError
 
 from fake_aws.capacity import (
     ALREADY_EXISTS,
+    ASSOCIATED,
     BAD_NAME,
     DOES_NOT_EXIST,
     GROUP_IN_USE,
@@ -17,6 +18,7 @@ from fake_aws.helpers import advance_clock, auto_scaling_group, client, error_of
 
 ACCOUNT_ARN = "arn:aws:ecs:us-east-1:123456789012:capacity-provider/"
 SCALING_ON = {"status": "ENABLED", "targetCapacity": 90}
+SCALING_DEFAULTS = {"minimumScalingStepSize": 1, "maximumScalingStepSize": 10000, "instanceWarmupPeriod": 300}
 
 
 @pytest.fixture
@@ -45,6 +47,13 @@ def listed(ecs, **params):
         if "nextToken" not in answer:
             return pairs, sizes
         params["nextToken"] = answer["nextToken"]
+
+
+def change(ecs, action, name):
+    """UpdateCapacityProvider or DeleteCapacityProvider of ``name``."""
+    if action == "update":
+        return ecs.update_capacity_provider(name=name, autoScalingGroupProvider={"managedDraining": "DISABLED"})
+    return ecs.delete_capacity_provider(capacityProvider=name)
 
 
 def refused(call, code="ClientException"):
@@ -134,7 +143,7 @@ def test_an_auto_scaling_group_provider_as_aws_makes_it(fake_aws, ecs, by):
         "type": "EC2_AUTOSCALING",
         "autoScalingGroupProvider": {
             "autoScalingGroupArn": arn,  # a group named is kept by its ARN
-            "managedScaling": {"status": "ENABLED", "targetCapacity": 90, "minimumScalingStepSize": 1, "maximumScalingStepSize": 10000, "instanceWarmupPeriod": 300},
+            "managedScaling": {**SCALING_ON, **SCALING_DEFAULTS},
             "managedTerminationProtection": "ENABLED",
             "managedDraining": "ENABLED",  # AWS's default
         },
@@ -211,9 +220,10 @@ def test_update_merges_what_it_is_given_managed_draining_included(fake_aws, ecs)
         updated = ecs.update_capacity_provider(name="edge", autoScalingGroupProvider={"managedDraining": draining})["capacityProvider"]
         assert (updated["autoScalingGroupProvider"]["managedDraining"], updated["updateStatus"]) == (draining, "UPDATE_COMPLETE")
         assert provider(ecs, "edge")["autoScalingGroupProvider"]["managedDraining"] == draining
-    ecs.update_capacity_provider(name=ACCOUNT_ARN + "edge", autoScalingGroupProvider={"managedScaling": {"targetCapacity": 75}, "managedTerminationProtection": "ENABLED"})
+    update = {"managedScaling": {"targetCapacity": 75}, "managedTerminationProtection": "ENABLED"}
+    ecs.update_capacity_provider(name=ACCOUNT_ARN + "edge", autoScalingGroupProvider=update)
     settings = provider(ecs, "edge")["autoScalingGroupProvider"]
-    assert settings["managedScaling"] == {"status": "ENABLED", "targetCapacity": 75, "minimumScalingStepSize": 1, "maximumScalingStepSize": 4, "instanceWarmupPeriod": 300}
+    assert settings["managedScaling"] == {**SCALING_DEFAULTS, "status": "ENABLED", "targetCapacity": 75, "maximumScalingStepSize": 4}
     assert (settings["managedTerminationProtection"], settings["managedDraining"]) == ("ENABLED", "ENABLED")
 
 
@@ -242,21 +252,13 @@ def test_turning_off_managed_scaling_under_termination_protection_is_refused(fak
 def test_unknown_or_deleted_providers_cannot_be_changed(fake_aws, ecs, action, name):
     create(ecs, "deleted", auto_scaling_group(fake_aws, "workers"))
     ecs.delete_capacity_provider(capacityProvider="deleted")
-    if action == "update":
-        call = lambda: ecs.update_capacity_provider(name=name, autoScalingGroupProvider={"managedDraining": "DISABLED"})  # noqa: E731
-    else:
-        call = lambda: ecs.delete_capacity_provider(capacityProvider=name)  # noqa: E731
-    assert refused(call) == DOES_NOT_EXIST
+    assert refused(lambda: change(ecs, action, name)) == DOES_NOT_EXIST
 
 
 @pytest.mark.parametrize("action", ["update", "delete"])
 @pytest.mark.parametrize("name", ["FARGATE", "FARGATE_SPOT", ACCOUNT_ARN + "FARGATE"])
 def test_fargate_providers_cannot_be_changed(ecs, action, name):
-    if action == "update":
-        call = lambda: ecs.update_capacity_provider(name=name, autoScalingGroupProvider={"managedDraining": "DISABLED"})  # noqa: E731
-    else:
-        call = lambda: ecs.delete_capacity_provider(capacityProvider=name)  # noqa: E731
-    assert "reserved" in refused(call)
+    assert "reserved" in refused(lambda: change(ecs, action, name))
     assert listed(ecs)[0] == [("FARGATE", "ACTIVE"), ("FARGATE_SPOT", "ACTIVE")]
 
 
@@ -268,7 +270,7 @@ def test_a_provider_a_cluster_has_is_not_deleted(fake_aws, ecs, listed_as):
     create(ecs, "edge", auto_scaling_group(fake_aws, "workers"))
     ecs.create_cluster(clusterName="site-b", capacityProviders=["edge" if listed_as == "name" else ACCOUNT_ARN + "edge"])
     ecs.create_cluster(clusterName="site-a", capacityProviders=["edge"])
-    reason = "The capacity provider cannot be deleted because it is associated with cluster: site-a. Remove the capacity provider from the cluster and try again."
+    reason = ASSOCIATED.format(cluster="site-a")  # the first cluster, by name
     # AWS answers the failure (HTTP 200) and keeps it on the provider.
     answer = ecs.delete_capacity_provider(capacityProvider="edge")["capacityProvider"]
     assert (answer["status"], answer["updateStatus"], answer["updateStatusReason"]) == ("ACTIVE", "DELETE_FAILED", reason)
@@ -290,11 +292,13 @@ def test_a_deleted_provider_is_inactive_for_an_hour(fake_aws, ecs, by):
     # The answer is the provider as the deletion starts, as AWS documents it.
     assert answer == {**made, "updateStatus": "DELETE_IN_PROGRESS"}
     deleted = provider(ecs, "edge")
-    assert (deleted["status"], deleted["updateStatus"], deleted["autoScalingGroupProvider"]) == ("INACTIVE", "DELETE_COMPLETE", made["autoScalingGroupProvider"])
+    assert (deleted["status"], deleted["updateStatus"]) == ("INACTIVE", "DELETE_COMPLETE")
+    assert deleted["autoScalingGroupProvider"] == made["autoScalingGroupProvider"]
     assert listed(ecs)[0] == [("keep", "ACTIVE"), ("edge", "INACTIVE"), ("FARGATE", "ACTIVE"), ("FARGATE_SPOT", "ACTIVE")]
     # A deleted provider cannot be attached to a cluster.
     ecs.create_cluster(clusterName="site")
-    refused(lambda: ecs.put_cluster_capacity_providers(cluster="site", capacityProviders=["edge"], defaultCapacityProviderStrategy=[]), "InvalidParameterException")
+    attach = {"cluster": "site", "capacityProviders": ["edge"], "defaultCapacityProviderStrategy": []}
+    refused(lambda: ecs.put_cluster_capacity_providers(**attach), "InvalidParameterException")
     advance_clock(fake_aws, 3500)
     assert provider(ecs, "edge")["status"] == "INACTIVE"
     advance_clock(fake_aws, 200)
@@ -322,12 +326,15 @@ def test_a_provider_a_service_uses_stays_with_the_cluster(fake_aws, ecs):
     ecs.create_cluster(clusterName="site", capacityProviders=["edge", "FARGATE"], defaultCapacityProviderStrategy=strategy)
     ecs.register_task_definition(family="web", containerDefinitions=[{"name": "web", "image": "nginx", "memory": 128}])
     ecs.create_service(cluster="site", serviceName="web", taskDefinition="web", desiredCount=1)  # the cluster's default strategy
-    put = lambda providers: ecs.put_cluster_capacity_providers(cluster="site", capacityProviders=providers, defaultCapacityProviderStrategy=[])  # noqa: E731
+
+    def put(providers):
+        return ecs.put_cluster_capacity_providers(cluster="site", capacityProviders=providers, defaultCapacityProviderStrategy=[])
+
     assert refused(lambda: put(["FARGATE"]), "ResourceInUseException") == IN_USE
     put(["edge"])  # FARGATE, which no service uses, can go
     ecs.delete_service(cluster="site", service="web", force=True)
-    for _ in range(2):  # DRAINING, then INACTIVE
-        ecs.list_services(cluster="site")
+    ecs.list_services(cluster="site")  # the pass that stops its tasks (DRAINING)
+    ecs.list_services(cluster="site")  # the pass that makes it INACTIVE
     put([])
     assert ecs.describe_clusters(clusters=["site"])["clusters"][0]["capacityProviders"] == []
 
