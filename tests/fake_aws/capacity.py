@@ -78,7 +78,7 @@ class AsgCapacityProvider(ecs_models.CapacityProvider):
     type = "EC2_AUTOSCALING"
     _created = itertools.count()
 
-    def __init__(self, backend, name, asg_details, tags):  # pylint: disable=too-many-positional-arguments
+    def __init__(self, backend, name, asg_details, tags):
         asg_details.setdefault("managedDraining", "ENABLED")
         super().__init__(backend.account_id, backend.region_name, name, asg_details, tags or [])
         self.update_status_reason = None
