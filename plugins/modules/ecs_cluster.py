@@ -262,6 +262,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluste
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster_plan import plan_absent
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster_plan import plan_present
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import delete_service
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_linked_role import create_service_linked_role
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_linked_role import iam_client
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_linked_role import service_linked_role_exists
@@ -327,7 +328,7 @@ def empty_cluster(client, cluster, instances, services, timeout):
     """What force=true takes down before DeleteCluster: services, their tasks, container instances."""
     arn = cluster["clusterArn"]
     for service in services:
-        api.remove_service(client, arn, service["serviceName"], service.get("schedulingStrategy"))
+        delete_service(client, arn, service["serviceName"], service.get("schedulingStrategy"))
     api.stop_tasks(client, arn, "Cluster deleted by hybridops.ecs_anywhere.ecs_cluster (force=true)")
     for instance in instances:
         api.deregister_instance(client, arn, instance["containerInstanceArn"])

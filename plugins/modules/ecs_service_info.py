@@ -70,33 +70,12 @@ missing:
   sample: [old-web]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import RETRY
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ECSErrorHandler
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import chunks
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import describe_services
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import list_service_arns
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
-
-# DescribeServices takes at most 10 services per call.
-DESCRIBE_SERVICES_LIMIT = 10
-
-
-@ECSErrorHandler.common_error_handler("list services of cluster {cluster}")
-def list_service_arns(client, cluster, launch_type):
-    params = {"cluster": cluster}
-    if launch_type:
-        params["launchType"] = launch_type
-    return paginated_query_with_retries(client, "list_services", retry_decorator=RETRY, **params)["serviceArns"]
-
-
-@ECSErrorHandler.common_error_handler("describe services of cluster {cluster}")
-def describe_services(client, cluster, names):
-    found = []
-    for batch in chunks(list(names), DESCRIBE_SERVICES_LIMIT):
-        found.extend(client.describe_services(cluster=cluster, services=batch, include=["TAGS"], aws_retry=True).get("services", []))
-    return [service for service in found if service.get("status") != "INACTIVE"]
 
 
 def main():
@@ -111,7 +90,8 @@ def main():
     client = ecs_client(module)
     with failures_reported(module):
         names = params["names"] or list_service_arns(client, params["cluster"], params["launch_type"])
-        services = describe_services(client, params["cluster"], names)
+        # A deleted service stays visible as INACTIVE for a while; it is no service.
+        services = [service for service in describe_services(client, params["cluster"], names) if service.get("status") != "INACTIVE"]
     if not params["events"]:
         for service in services:
             service.pop("events", None)

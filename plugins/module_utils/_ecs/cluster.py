@@ -15,6 +15,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.waiter import custom_wa
 from .common import RETRY
 from .common import ECSErrorHandler
 from .common import chunks
+from .service import DESCRIBE_SERVICES_LIMIT
+from .service import describe_services
+from .service import list_service_arns
 
 # DescribeClusters takes at most 100 clusters per call.
 DESCRIBE_CLUSTERS_LIMIT = 100
@@ -67,8 +70,6 @@ def external_instance_count(client, cluster_arn):
 
 # The message ECS gives while the service-linked role it needs does not exist (yet: IAM is eventually consistent).
 SERVICE_ROLE_NOT_READY = "Unable to assume the service linked role"
-# DescribeServices takes at most 10 services per call.
-DESCRIBE_SERVICES_LIMIT = 10
 
 
 def get_cluster(client, name):
@@ -121,31 +122,11 @@ def delete_cluster(client, name):
     return client.delete_cluster(cluster=name, aws_retry=True)["cluster"]
 
 
-@ECSErrorHandler.common_error_handler("list services of cluster {cluster}")
-def list_service_arns(client, cluster):
-    return paginated_query_with_retries(client, "list_services", retry_decorator=RETRY, cluster=cluster)["serviceArns"]
-
-
-@ECSErrorHandler.common_error_handler("describe services of cluster {cluster}")
-def describe_services(client, cluster, arns):
-    found = []
-    for batch in chunks(list(arns), DESCRIBE_SERVICES_LIMIT):
-        found.extend(client.describe_services(cluster=cluster, services=batch, aws_retry=True).get("services", []))
-    return found
-
-
 def blockers(client, cluster):
     """What DeleteCluster would refuse: (registered container instances, ACTIVE services)."""
     instances = describe_container_instances(client, cluster, list_container_instance_arns(client, cluster))
     services = [service for service in describe_services(client, cluster, list_service_arns(client, cluster)) if service.get("status") == "ACTIVE"]
     return instances, services
-
-
-@ECSErrorHandler.common_error_handler("scale service {name} of cluster {cluster} to 0 and delete it")
-def remove_service(client, cluster, name, scheduling_strategy):
-    if scheduling_strategy != "DAEMON":  # a daemon service has no desired count to scale
-        client.update_service(cluster=cluster, service=name, desiredCount=0, aws_retry=True)
-    client.delete_service(cluster=cluster, service=name, force=True, aws_retry=True)
 
 
 @ECSErrorHandler.common_error_handler("wait for the deleted services of cluster {cluster} to become inactive")

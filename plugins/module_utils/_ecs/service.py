@@ -4,10 +4,14 @@
 
 """ECS services: desired request from options, current state, plan, and the calls that apply it."""
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
+
 from ..compare import canonical
 from ..compare import differences
 from ..waiters import waiter
+from .common import RETRY
 from .common import ECSErrorHandler
+from .common import chunks
 from .options import PLACEMENT_FIELDS
 from .options import request_from_options
 from .tags import tags_to_dict
@@ -28,6 +32,8 @@ SERVICE_FIELDS = dict(
 _NOT_SETTINGS = {"cluster", "serviceName", "clientToken", "tags"}
 # Lists whose order means nothing to ECS.
 _SET_LIKE = {"placementConstraints", "loadBalancers", "serviceRegistries", "capacityProviderStrategy"}
+# DescribeServices takes at most 10 services per call.
+DESCRIBE_SERVICES_LIMIT = 10
 # How many service events explain a failed wait.
 EVENTS_IN_ERROR = 5
 STOPPED_TASKS_IN_ERROR = 5
@@ -109,11 +115,26 @@ def external_errors(settings, task_definition):
     return errors
 
 
-@ECSErrorHandler.common_error_handler("describe service {name} in cluster {cluster}")
+@ECSErrorHandler.common_error_handler("list services of cluster {cluster}")
+def list_service_arns(client, cluster, launch_type=None):
+    params = {"cluster": cluster}
+    if launch_type:
+        params["launchType"] = launch_type
+    return paginated_query_with_retries(client, "list_services", retry_decorator=RETRY, **params)["serviceArns"]
+
+
+@ECSErrorHandler.common_error_handler("describe services of cluster {cluster}")
+def describe_services(client, cluster, names):
+    """Services by name or ARN, with tags; deleted ones stay visible as INACTIVE for a while and are returned too."""
+    found = []
+    for batch in chunks(list(names), DESCRIBE_SERVICES_LIMIT):
+        found.extend(client.describe_services(cluster=cluster, services=batch, include=["TAGS"], aws_retry=True).get("services", []))
+    return found
+
+
 def describe_service(client, cluster, name):
     """The service unless it is missing or INACTIVE (a deleted service stays visible as INACTIVE for a while)."""
-    result = client.describe_services(cluster=cluster, services=[name], include=["TAGS"], aws_retry=True)
-    for service in result.get("services", []):
+    for service in describe_services(client, cluster, [name]):
         if service.get("status") != "INACTIVE":
             return service
     return None
