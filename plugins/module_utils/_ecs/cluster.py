@@ -12,6 +12,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.amazon.aws.plugins.module_utils.waiter import BaseWaiterFactory
 from ansible_collections.amazon.aws.plugins.module_utils.waiter import custom_waiter_config
 
+from ..waiters import waiter
 from .common import RETRY
 from .common import ECSErrorHandler
 from .common import chunks
@@ -131,9 +132,9 @@ def blockers(client, cluster):
 
 @ECSErrorHandler.common_error_handler("wait for the deleted services of cluster {cluster} to become inactive")
 def wait_services_inactive(client, cluster, names, timeout):
-    waiter = getattr(client, "client", client).get_waiter("services_inactive")
+    inactive = waiter(client, "ServicesInactive", timeout)
     for batch in chunks(list(names), DESCRIBE_SERVICES_LIMIT):
-        waiter.wait(cluster=cluster, services=batch, WaiterConfig=custom_waiter_config(timeout, default_pause=5))
+        inactive.wait(cluster=cluster, services=batch)
 
 
 @ECSErrorHandler.common_error_handler("stop the tasks of cluster {cluster}")
@@ -185,8 +186,8 @@ class ClusterWaiters(BaseWaiterFactory):
 
 @ECSErrorHandler.common_error_handler("wait for cluster {name} to become {state}")
 def wait_for_cluster(client, name, state, timeout):
-    waiter = ClusterWaiters().get_waiter(getattr(client, "client", client), "cluster_active" if state == "ACTIVE" else "cluster_inactive")
-    waiter.wait(clusters=[name], include=["ATTACHMENTS"], WaiterConfig=custom_waiter_config(timeout, default_pause=5))
+    settled = ClusterWaiters().get_waiter(getattr(client, "client", client), "cluster_active" if state == "ACTIVE" else "cluster_inactive")
+    settled.wait(clusters=[name], include=["ATTACHMENTS"], WaiterConfig=custom_waiter_config(timeout, default_pause=5))
 
 
 @ECSErrorHandler.common_error_handler("read Cloud Map namespace {arn}")
