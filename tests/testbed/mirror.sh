@@ -198,14 +198,18 @@ DOCKER_IO_VERSION=20.10.24+dfsg1-1+b3
 CONTAINERD_VERSION=1.6.20~ds1-1+b1
 DOCKER_CE_VERSION=5:27.3.1-1~debian.12~bookworm
 CONTAINERD_IO_VERSION=1.7.22-1
+upstream() { # Debian version -> the upstream part docker reports (no epoch, no revision)
+    local v=${1#*:}
+    echo "${v%-*}"
+}
 build_dockerd() { # package version dockerd-path depends conflicts [with-cli]
     local root
     root=$(new_root)
-    script "$SRC/docker/dockerd" "$root$3" "${2#*:}"
+    script "$SRC/docker/dockerd" "$root$3" "$(upstream "$2")"
     install -D -m 644 "$SRC/docker/docker.socket" "$root/lib/systemd/system/docker.socket"
     install -D -m 644 "$SRC/docker/docker.service" "$root/lib/systemd/system/docker.service"
     sed -i "s|@DOCKERD@|$3|" "$root/lib/systemd/system/docker.service"
-    [[ "${6:-}" == with-cli ]] && script "$SRC/docker/docker" "$root/usr/bin/docker" "${2#*:}"
+    [[ "${6:-}" == with-cli ]] && script "$SRC/docker/docker" "$root/usr/bin/docker" "$(upstream "$2")"
     install -m 755 "$SRC/docker/postinst" "$SRC/docker/prerm" "$root/DEBIAN/"
     control "$root" "$1" "$2" "$4" ${5:+"Conflicts: $5"} "Section: admin" "Priority: optional" \
         "Description: Linux container runtime (test bed stand-in)" " Engine API subset on /var/run/docker.sock; runs no containers."
@@ -231,7 +235,7 @@ build_containerd containerd "$CONTAINERD_VERSION"
 build_dockerd docker-ce "$DOCKER_CE_VERSION" /usr/bin/dockerd "containerd.io (>= 1.6.24), docker-ce-cli, python3" \
     "docker (<< 1.5~), docker-engine, docker.io"
 root=$(new_root)
-script "$SRC/docker/docker" "$root/usr/bin/docker" "${DOCKER_CE_VERSION#*:}"
+script "$SRC/docker/docker" "$root/usr/bin/docker" "$(upstream "$DOCKER_CE_VERSION")"
 control "$root" docker-ce-cli "$DOCKER_CE_VERSION" "python3" "Conflicts: docker (<< 1.5~), docker-engine, docker.io" \
     "Section: admin" "Priority: optional" "Description: Docker CLI (test bed stand-in)" " The docker command for the stand-in dockerd."
 pack "$root" "$PKG/docker-ce-cli_${DOCKER_CE_VERSION#*:}_$ARCH.deb"
