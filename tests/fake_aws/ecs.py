@@ -12,6 +12,10 @@
   kept; re-registration with ``containerInstanceArn`` updates the instance.
 * RegisterContainerInstance and DiscoverPollEndpoint are heartbeats: ``agentConnected`` is
   true while the last one is younger than FAKE_AWS_AGENT_TIMEOUT seconds (default 60).
+* ``GET /ws`` (SigV4, service ecs) stands for the agent's ACS websocket session: the query
+  names clusterArn and containerInstanceArn and carries agentVersion, agentHash and
+  dockerVersion, which become the instance's versionInfo (the real agent sends no
+  versionInfo in RegisterContainerInstance); each request is a heartbeat.
 * Clusters: UpdateClusterSettings, validated settings and configuration, Service Connect
   default namespaces resolved (or created) in Cloud Map, capacity providers checked (capacity.py),
   DeleteCluster refusing while instances, services or tasks are active, deregistered
@@ -24,6 +28,7 @@
 import json
 import os
 import re
+from urllib.parse import parse_qs, urlsplit
 
 from moto.core.responses import ActionResult
 from moto.core.utils import utcnow
@@ -263,6 +268,12 @@ class AnywhereEcsBackend(CapacityProvidersBackend):  # pylint: disable=too-many-
             raise EcsClientException(f"Container instance {instance.id} is inactive.")
         return instance
 
+    def acs_session(self, query):
+        """The agent's ACS session: the versions it reports, and a heartbeat."""
+        instance = self._existing_instance(self._get_cluster(query.get("clusterArn")), query.get("containerInstanceArn") or "")
+        instance.version_info = {name: query[name] for name in ("agentVersion", "agentHash", "dockerVersion") if query.get(name)}
+        instance.last_heartbeat = clock.monotonic()
+
     def heartbeat(self, cluster_str, reference):
         self._existing_instance(self._get_cluster(cluster_str), reference).last_heartbeat = clock.monotonic()
 
@@ -429,6 +440,20 @@ class AnywhereEcsResponse(ServiceResponses, TaskResponses, CapacityProviderRespo
         return MOTO_RESPONSE["describe_container_instances"](self)
 
 
+def acs_session(request, full_url, headers):
+    """GET /ws: what the agent's ACS websocket session tells ECS (see AnywhereEcsBackend.acs_session)."""
+    response = EC2ContainerServiceResponse()
+    response.setup_class(request, full_url, headers)
+    query = {name: values[0] for name, values in parse_qs(urlsplit(full_url).query).items()}
+    try:
+        with scheduler.LOCK:
+            response.ecs_backend.acs_session(query)
+    except ECSException as err:
+        body = json.dumps({"__type": err.code, "message": err.message})
+        return 400, {"Content-Type": "application/x-amz-json-1.1"}, body
+    return 200, {"Content-Type": "application/json"}, json.dumps({"type": "HeartbeatMessage", "healthy": True})
+
+
 def _hold_status(_task):
     """Tasks stay in their status until stopped (moto's would step towards STOPPED on each describe)."""
 
@@ -436,6 +461,7 @@ def _hold_status(_task):
 def install():
     """Swap moto's ECS backend class and add or replace actions of its Response class."""
     ecs_models.ecs_backends.backend = AnywhereEcsBackend
+    ecs_urls.url_paths.setdefault("{0}/ws$", acs_session)
     ecs_models.ContainerInstance.agent_connected = property(_agent_connected, _set_agent_connected)
     ecs_models.ContainerInstance.tags = ()  # moto's EC2 instances have none until tagged
     ecs_models.Task.advance = _hold_status

@@ -2,6 +2,7 @@
 and a handle on a running test bed (vars, SSH, Ansible, AWS clients)."""
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,11 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 OUT = Path(os.environ.get("TESTBED_OUT", REPO / "build" / "testbed"))
 STATE_DIR = Path(os.environ.get("TESTBED_STATE", "/var/lib/hybridops-testbed"))
+CACHE_DIR = Path(os.environ.get("TESTBED_CACHE", "/var/cache/hybridops-testbed"))
+# As common.sh: another test bed instance may run beside this one, with other names.
+BRIDGE = os.environ.get("TESTBED_BRIDGE", "hoecsbr0")
+NET_PREFIX = os.environ.get("TESTBED_NET_PREFIX", "10.213.7")
+MACHINE_PREFIX = os.environ.get("TESTBED_MACHINE_PREFIX", "hoecs")
 BIN = Path(sys.executable).parent
 HOSTS = 3
 UP_BUDGET_SECONDS = 60
@@ -27,8 +33,9 @@ def run(cmd, check=True, **kwargs):
 
 
 def machine_state():
-    """What `down` must give back: mounts, links, addresses, firewall, machines,
-    test bed processes, the inotify limit, the state directory."""
+    """What `down` must give back: this instance's mounts, links, addresses, routes, firewall
+    rules, machines, processes, the state directory, and the inotify limit while no other
+    instance's hosts run (only what this instance names, so another one beside it does not count)."""
 
     def cmd(*argv):
         try:
@@ -37,33 +44,38 @@ def machine_state():
             return "(absent)"
         return f"rc={result.returncode}\n{result.stdout}{result.stderr}"
 
+    def ours(text):
+        return sorted(line for line in text.splitlines() if BRIDGE in line or f"{MACHINE_PREFIX}-" in line or f"{NET_PREFIX}." in line)
+
     mounts = sorted(
-        " ".join(line.split()[4:5] + line.split(" - ")[1].split()[:2]) for line in Path("/proc/self/mountinfo").read_text().splitlines()
+        " ".join(line.split()[4:5] + line.split(" - ")[1].split()[:2])
+        for line in Path("/proc/self/mountinfo").read_text().splitlines()
+        if str(STATE_DIR) + "/" in line or str(CACHE_DIR) + "/" in line
     )
-    iptables = "\n".join(
-        line.split(" [")[0] if line.startswith(":") else line
-        for line in cmd("iptables-save").splitlines()
-        if not line.startswith("#")
-    )
+    others = [p for p in testbed_processes(everyone=True) if p not in testbed_processes()]
     return {
         "mounts": mounts,
-        "links": sorted(line.split(":")[1].split("@")[0].strip() for line in cmd("ip", "-o", "link", "show").splitlines()[1:] if ":" in line),
-        "addresses": cmd("ip", "-br", "addr", "show"),
-        "routes": cmd("ip", "route", "show"),
-        "iptables": iptables,
-        "machinectl": cmd("machinectl", "list", "--no-legend"),
+        "links": ours(cmd("ip", "-o", "link", "show")),
+        "addresses": ours(cmd("ip", "-br", "addr", "show")),
+        "routes": ours(cmd("ip", "route", "show")),
+        "iptables": ours(cmd("iptables-save")),
+        "machinectl": ours(cmd("machinectl", "list", "--no-legend")),
         "processes": testbed_processes(),
-        "inotify": Path("/proc/sys/fs/inotify/max_user_instances").read_text().strip(),
+        "inotify": "shared" if others else Path("/proc/sys/fs/inotify/max_user_instances").read_text().strip(),
         "state_dir": STATE_DIR.exists(),
-        "nspawn_rundir": sorted(str(p) for p in Path("/run/systemd/nspawn").rglob("*")) if Path("/run/systemd/nspawn").exists() else None,
+        "nspawn_rundir": sorted(str(p) for p in Path("/run/systemd/nspawn").rglob(f"*{MACHINE_PREFIX}-*"))
+        if Path("/run/systemd/nspawn").exists()
+        else None,
     }
 
 
-def testbed_processes():
-    """Processes the test bed starts: nspawn, anything inside a host (its
-    root is not ours), the mirror, the fake AWS on the bridge, gpg-agent for
-    the test keyring."""
-    markers = ("systemd-nspawn", str(STATE_DIR), str(OUT), "--host 10.213.7.1", "hoecs")
+def testbed_processes(everyone=False):
+    """Processes this test bed instance starts: its nspawns, anything inside its hosts, the
+    mirror, the fake AWS on its bridge, gpg-agent for the test keyring.  everyone=True: any
+    nspawn or container process, whichever instance it belongs to."""
+    markers = (str(STATE_DIR) + "/", str(OUT), f"--host {NET_PREFIX}.1", f"{MACHINE_PREFIX}-")
+    if everyone:
+        markers += ("systemd-nspawn",)
     own_root = os.readlink("/proc/self/root")
     found = []
     for proc in Path("/proc").iterdir():
@@ -74,7 +86,8 @@ def testbed_processes():
             root = os.readlink(proc / "root")
         except OSError:
             continue
-        if root != own_root or any(marker in cmdline for marker in markers):
+        inside = root != own_root and (everyone or str(STATE_DIR) + "/" in root)
+        if inside or any(marker in cmdline for marker in markers):
             found.append(f"{proc.name} root={root} {cmdline}")
     return sorted(found)
 
@@ -87,7 +100,11 @@ class Testbed:
         self.ssh_config = OUT / "ssh_config"
         self.hosts = [host["name"] for host in self.vars["testbed_hosts"]]
 
-    def ssh(self, host, command, check=True, **kwargs):
+    def ssh(self, host, command, check=True, root=True, **kwargs):
+        """Run a shell command on a host: as root through passwordless sudo (the inventory's
+        user cannot log in as root), or as that user with root=False."""
+        if root:
+            command = "sudo -n /bin/bash -c " + shlex.quote(command)
         return run(["ssh", "-F", str(self.ssh_config), host, command], check=check, **kwargs)
 
     def ansible_env(self, tmp_path):

@@ -14,6 +14,8 @@ NET_PREFIX="${TESTBED_NET_PREFIX:-10.213.7}"
 CTRL_IP="$NET_PREFIX.1"
 HOST_IP_BASE=10
 MACHINE_PREFIX="${TESTBED_MACHINE_PREFIX:-hoecs}"
+# The user Ansible connects as (passwordless sudo; root cannot log in).
+ADMIN_USER=hoadmin
 
 MIRROR_PORT="${TESTBED_MIRROR_PORT:-8213}"
 AWS_PORT="${TESTBED_AWS_PORT:-4566}"
@@ -65,7 +67,9 @@ cgroup_roots() {
     fi
     return 0
 }
-CGROUP_NAME=hybridops-testbed
+# One tree per test bed instance (TESTBED_MACHINE_PREFIX), so two instances never
+# remove each other's groups.
+CGROUP_NAME="hybridops-testbed${TESTBED_MACHINE_PREFIX:+-$TESTBED_MACHINE_PREFIX}"
 
 log() { printf '[testbed] %s\n' "$*" >&2; }
 die() { printf '[testbed] error: %s\n' "$*" >&2; exit 1; }

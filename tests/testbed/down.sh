@@ -109,7 +109,8 @@ if [[ -f "$STATE_DIR/iptables.rule" ]]; then
     iptables -D $(cat "$STATE_DIR/iptables.rule") 2>/dev/null || true
 fi
 
-if [[ -f "$STATE_DIR/sysctl.inotify" ]]; then
+# Another test bed instance's hosts may still need the raised limit.
+if [[ -f "$STATE_DIR/sysctl.inotify" ]] && ! pgrep -x systemd-nspawn >/dev/null; then
     cat "$STATE_DIR/sysctl.inotify" >/proc/sys/fs/inotify/max_user_instances
 fi
 

@@ -30,7 +30,19 @@ configure_rootfs() {
     # Consoles are not used (Ansible comes in over SSH).
     chroot "$r" systemctl mask console-getty.service getty@tty1.service >/dev/null 2>&1
     mkdir -p "$r/root/.ssh" && chmod 700 "$r/root/.ssh"
-    rm -rf "$r"/var/cache/apt/archives/*.deb "$r"/var/lib/apt/lists/*_Packages
+    # A server as people get them: an admin user with passwordless sudo, and
+    # root not allowed in over SSH (Debian's installer and cloud images).
+    chroot "$r" useradd --create-home --shell /bin/bash --groups sudo "$ADMIN_USER"
+    printf '%s ALL=(ALL:ALL) NOPASSWD: ALL\n' "$ADMIN_USER" >"$r/etc/sudoers.d/90-$ADMIN_USER"
+    chmod 440 "$r/etc/sudoers.d/90-$ADMIN_USER"
+    install -d -m 700 -o 1000 -g 1000 "$r/home/$ADMIN_USER/.ssh"
+    printf 'PermitRootLogin no\n' >"$r/etc/ssh/sshd_config.d/10-hybridops-testbed.conf"
+    # The packages debootstrap fetched become the mirror's distro archive
+    # (mirror.sh), so hosts can install e.g. gnupg again from "Debian".
+    rm -rf "$CACHE_DIR/debs.new"
+    mkdir -p "$CACHE_DIR/debs.new"
+    mv "$r"/var/cache/apt/archives/*.deb "$CACHE_DIR/debs.new/"
+    rm -rf "$r"/var/lib/apt/lists/*_Packages
 }
 
 if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$want" ]]; then
@@ -51,6 +63,8 @@ start=$SECONDS
 debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$tmp" "$MIRROR" >"$CACHE_DIR/debootstrap.log" 2>&1 ||
     die "debootstrap failed, see $CACHE_DIR/debootstrap.log"
 configure_rootfs "$tmp"
+rm -rf "$CACHE_DIR/debs"
+mv "$CACHE_DIR/debs.new" "$CACHE_DIR/debs"
 echo "$want" >"$tmp/.hybridops-rootfs"
 # Swap in atomically so a half-built tree is never used.
 rm -rf "$ROOTFS"

@@ -3,7 +3,13 @@
 import datetime
 import importlib.machinery
 import importlib.util
+import io
+import json
+import os
+import subprocess
 import sys
+import tarfile
+import time
 
 import pytest
 from bed import HERE
@@ -85,15 +91,117 @@ def test_ssm_unknown_flag_exits_2(capsys):
     assert "flag provided but not defined: -bogus" in capsys.readouterr().err
 
 
-def test_ecs_config_later_file_wins(tmp_path, monkeypatch):
+def test_ecs_config_read_as_ecs_init_reads_it(tmp_path, monkeypatch):
+    """ecs-init's getEnvVars: trimmed lines split on the first '=', quotes and comments kept, the
+    later file wins, the process environment (where systemd puts a drop-in's Environment=) ignored."""
     var_lib, etc = tmp_path / "var.config", tmp_path / "etc.config"
-    var_lib.write_text("AWS_DEFAULT_REGION=us-east-1\nECS_EXTERNAL=true\nECS_CLUSTER=from-var-lib\n# comment\n")
-    etc.write_text('ECS_CLUSTER="from-etc"\n\nECS_LOGLEVEL=debug\n')
+    var_lib.write_text("AWS_DEFAULT_REGION=us-east-1\nECS_EXTERNAL=true\nECS_CLUSTER=from-var-lib\n# comment\n#ECS_LOGLEVEL=debug\n")
+    etc.write_text('  ECS_CLUSTER="from-etc"  \n\nECS_INSTANCE_ATTRIBUTES={"a":"b=c"}\nno equals sign\n')
     monkeypatch.setattr(ECS, "CONFIG_FILES", (str(var_lib), str(etc)))
     monkeypatch.setenv("ECS_CLUSTER", "from-environment")
+    monkeypatch.setenv("ECS_RESERVED_MEMORY", "64")
     config = ECS.load_config()
-    assert config["ECS_CLUSTER"] == "from-etc"
-    assert config["ECS_EXTERNAL"] == "true" and config["ECS_LOGLEVEL"] == "debug"
+    assert config["ECS_CLUSTER"] == '"from-etc"'
+    assert config["#ECS_LOGLEVEL"] == "debug" and "ECS_LOGLEVEL" not in config
+    assert config["ECS_INSTANCE_ATTRIBUTES"] == '{"a":"b=c"}'
+    assert "ECS_RESERVED_MEMORY" not in config and "# comment" not in config and "no equals sign" not in config
+    assert config["ECS_DATADIR"] == "/data"  # ecs-init's default for the agent container
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("true", True), ("True", True), ("1", True), ("false", False), ('"true"', None), ("yes", None), (" true", None)],
+)
+def test_ecs_booleans_as_go_parses_them(value, expected):
+    assert ECS.parse_bool(value) is expected
+
+
+def test_ecs_agent_needs_exact_true_in_ecs_init_environment_for_credentials(monkeypatch):
+    config = {"ECS_EXTERNAL": "true", "AWS_DEFAULT_REGION": "us-east-1"}
+    assert ECS.Agent(config, binds=["/root/.aws:/rotatingcreds:ro"]).credentials_file.endswith("/root/.aws/credentials")
+    agent = ECS.Agent(config, binds=[])
+    with pytest.raises(ECS.awsreq.AwsError, match="NoCredentialProviders"):
+        agent.credentials()
+
+
+def test_ecs_agent_db_is_binary(tmp_path, monkeypatch):
+    monkeypatch.setattr(ECS, "DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(ECS, "STATE_FILE", str(tmp_path / "agent.db"))
+    ECS.write_state({"cluster": "c", "containerInstanceArn": "arn:x"})
+    data = (tmp_path / "agent.db").read_bytes()
+    with pytest.raises(ValueError):
+        json.loads(data)
+    assert ECS.read_state() == {"cluster": "c", "containerInstanceArn": "arn:x"}
+    (tmp_path / "agent.db").write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # corrupted: not trusted
+    assert ECS.read_state() == {}
+
+
+def test_ssm_service_without_identity_exits(monkeypatch, capsys):
+    monkeypatch.setattr(SSM, "instance_info", lambda: {})
+    monkeypatch.setattr(SSM.time, "sleep", lambda _seconds: None)
+    monkeypatch.setattr(SSM, "LOG_DIR", "/nonexistent/for/test")
+    assert SSM.run_service() == 1
+    out = capsys.readouterr().out
+    assert "Agent failed to assume any identity" in out
+    assert "Error occurred when starting amazon-ssm-agent: failed to get identity: failed to find agent identity" in out
+
+
+def test_ssm_clear_keeps_registration_file_and_drops_fingerprint(tmp_path, monkeypatch):
+    data = tmp_path / "ssm"
+    for name, value in (("DATA", data), ("VAULT", data / "Vault"), ("STORE", data / "Vault" / "Store"), ("MANIFEST", data / "Vault" / "Manifest")):
+        monkeypatch.setattr(SSM, name, str(value))
+    monkeypatch.setattr(SSM, "REGISTRATION_FILE", str(data / "registration"))
+    monkeypatch.setattr(SSM, "LOG_DIR", str(tmp_path / "log"))
+    monkeypatch.setattr(SSM, "LOG_FILE", str(tmp_path / "log" / "agent.log"))
+    SSM.update_server_info("mi-0123456789abcdef0", "us-east-1", "key", "Rsa")
+    first = SSM.fingerprint()
+    SSM.write_private(str(data / "registration"), b'{"ManagedInstanceID": "mi-0123456789abcdef0", "Region": "us-east-1"}')
+    assert SSM.process_registration({"register": True, "clear": True}) == 0
+    assert SSM.instance_info()["instanceID"] == ""
+    assert json.loads((data / "registration").read_text())["ManagedInstanceID"] == "mi-0123456789abcdef0"
+    assert SSM.fingerprint() != first
+
+
+@pytest.fixture
+def dockerd(tmp_path):
+    """The stand-in dockerd on a socket of its own, and a `docker` runner for it."""
+    sock = tmp_path / "docker.sock"
+    env = dict(os.environ, DOCKER_STANDIN_ROOT=str(tmp_path), DOCKER_HOST=f"unix://{sock}")
+    daemon = subprocess.Popen([sys.executable, str(STANDINS / "docker" / "dockerd"), "-H", f"unix://{sock}"], env=env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not sock.exists():
+        assert time.monotonic() < deadline and daemon.poll() is None, "dockerd did not start"
+        time.sleep(0.05)
+
+    def docker(*args, **kwargs):
+        return subprocess.run([sys.executable, str(STANDINS / "docker" / "docker"), *args], env=env, capture_output=True, text=True, check=False, **kwargs)
+
+    yield docker
+    daemon.terminate()
+    daemon.wait(timeout=10)
+
+
+def test_docker_cli_against_the_standin_daemon(dockerd, tmp_path):
+    assert dockerd("version", "--format", "{{.Server.ApiVersion}}").stdout.strip() == "1.41"
+    assert dockerd("info", "--format", "{{.Images}} {{.CgroupDriver}}").stdout.split() == ["0", "systemd"]
+    image = tmp_path / "agent.tar"
+    with tarfile.open(image, "w") as archive:
+        manifest = json.dumps([{"Config": "c.json", "RepoTags": ["amazon/amazon-ecs-agent:latest"], "Layers": []}]).encode()
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(manifest)
+        archive.addfile(info, io.BytesIO(manifest))
+    assert dockerd("load", "-i", str(image)).stdout.strip() == "Loaded image: amazon/amazon-ecs-agent:latest"
+    assert dockerd("images", "--format", "{{.Repository}}:{{.Tag}}").stdout.split() == ["amazon/amazon-ecs-agent:latest"]
+    assert dockerd("ps", "-a", "-q").stdout == ""
+    broken = dockerd("load", input="not a tarball")
+    assert broken.returncode == 1 and "Error response from daemon" in broken.stderr
+
+
+def test_docker_cli_without_a_daemon(tmp_path):
+    env = dict(os.environ, DOCKER_HOST=f"unix://{tmp_path}/none.sock")
+    answer = subprocess.run([sys.executable, str(STANDINS / "docker" / "docker"), "info"], env=env, capture_output=True, text=True, check=False)
+    assert answer.returncode == 1
+    assert f"Cannot connect to the Docker daemon at unix://{tmp_path}/none.sock. Is the docker daemon running?" in answer.stderr
 
 
 @pytest.mark.parametrize(

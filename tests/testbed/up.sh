@@ -123,13 +123,52 @@ Address=$ip/24
 LinkLocalAddressing=no
 IPv6AcceptRA=no
 EOF
-    install -d -m 700 "$merged/root/.ssh"
-    install -m 600 "$OUT/ssh/id_ed25519.pub" "$merged/root/.ssh/authorized_keys"
+    # Ansible comes in as the admin user (root may not log in over SSH).
+    local uid
+    uid=$(awk -F: -v user="$ADMIN_USER" '$1 == user {print $3 ":" $4}' "$merged/etc/passwd")
+    install -d -m 700 -o "${uid%:*}" -g "${uid#*:}" "$merged/home/$ADMIN_USER/.ssh"
+    install -m 600 -o "${uid%:*}" -g "${uid#*:}" "$OUT/ssh/id_ed25519.pub" "$merged/home/$ADMIN_USER/.ssh/authorized_keys"
+    # The distro archive on the mirror stands for deb.debian.org, signed by a
+    # key the host trusts as Debian hosts trust Debian's (trusted.gpg.d).
+    echo "deb http://$CTRL_IP:$MIRROR_PORT/debian bookworm main" >"$merged/etc/apt/sources.list"
+    install -m 644 "$OUT/keys/debian-archive.gpg" "$merged/etc/apt/trusted.gpg.d/hybridops-testbed-debian-archive.asc"
+    # Stand-in delays (registration, agent start): realistic by default.
+    if [[ -n "${TESTBED_STANDIN_TIMING:-}" ]]; then
+        mkdir -p "$merged/etc/hybridops-testbed"
+        tr ' ' '\n' <<<"$TESTBED_STANDIN_TIMING" >"$merged/etc/hybridops-testbed/timing.conf"
+    fi
+    apply_variants "$i" "$merged"
     # Per-host SSH host key (the cached rootfs has none); ed25519 only, as
     # RSA generation would cost a second per host.
     if [[ ! -f "$merged/etc/ssh/ssh_host_ed25519_key" ]]; then
         ssh-keygen -q -t ed25519 -N '' -C "root@$name" -f "$merged/etc/ssh/ssh_host_ed25519_key"
     fi
+}
+
+# Host variants, e.g. TESTBED_HOST_VARIANTS="2:nogpg 3:nocurl" or "3:nogpg,nocurl":
+# packages a real server may lack, removed from that host's layer before it boots.
+#   nogpg   no gpg (gnupg, gpg and what needs them; gpgv stays, as apt needs it)
+#   nocurl  no curl and no python3-apt
+host_variants() { # index -> variant names, one a line
+    local entry
+    for entry in ${TESTBED_HOST_VARIANTS:-}; do
+        [[ "${entry%%:*}" == "$1" ]] && tr ',' '\n' <<<"${entry#*:}"
+    done
+    return 0
+}
+
+apply_variants() { # index merged-root
+    local variant packages=()
+    for variant in $(host_variants "$1"); do
+        case $variant in
+            nogpg) packages+=(gpg gnupg) ;;
+            nocurl) packages+=(curl python3-apt) ;;
+            *) die "unknown host variant '$variant' (known: nogpg, nocurl)" ;;
+        esac
+    done
+    ((${#packages[@]})) || return 0
+    chroot "$2" env DEBIAN_FRONTEND=noninteractive apt-get -y -qq purge "${packages[@]}" >"$STATE_DIR/$(host_name "$1")/variants.log" 2>&1 ||
+        die "removing ${packages[*]} from $(host_name "$1") failed, see $STATE_DIR/$(host_name "$1")/variants.log"
 }
 
 start_host() { # index
@@ -177,7 +216,7 @@ SSH_OPTS=(-i "$OUT/ssh/id_ed25519" -o StrictHostKeyChecking=no -o UserKnownHosts
 deadline=$((SECONDS + ${TESTBED_BOOT_TIMEOUT:-90}))
 for ((i = 1; i <= N; i++)); do
     name=$(host_name "$i")
-    until ssh "${SSH_OPTS[@]}" "root@$(host_ip "$i")" true 2>/dev/null; do
+    until ssh "${SSH_OPTS[@]}" "$ADMIN_USER@$(host_ip "$i")" true 2>/dev/null; do
         host_running "$name" || die "$name exited during boot, see $STATE_DIR/$name/console.log"
         ((SECONDS < deadline)) || die "$name not reachable over SSH, see $STATE_DIR/$name/console.log"
         sleep 0.3
@@ -196,7 +235,7 @@ wait_http "http://$CTRL_IP:$AWS_PORT/moto-api/" 60 || die "fake AWS not answerin
     done
     echo
     echo "[testbed:vars]"
-    echo "ansible_user=root"
+    echo "ansible_user=$ADMIN_USER"
     echo "ansible_ssh_private_key_file=$OUT/ssh/id_ed25519"
     echo "ansible_ssh_common_args='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'"
     echo "ansible_python_interpreter=/usr/bin/python3"
@@ -205,7 +244,7 @@ wait_http "http://$CTRL_IP:$AWS_PORT/moto-api/" 60 || die "fake AWS not answerin
 
 {
     echo "Host $MACHINE_PREFIX-*"
-    echo "  User root"
+    echo "  User $ADMIN_USER"
     echo "  IdentityFile $OUT/ssh/id_ed25519"
     echo "  StrictHostKeyChecking no"
     echo "  UserKnownHostsFile /dev/null"

@@ -89,6 +89,17 @@ def call(endpoint, target, payload, region, service, creds=None, user_agent="sta
     if creds:
         headers = sigv4_headers("POST", url, headers, body, creds, region, service)
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    return _send(request, timeout)
+
+
+def get(url, region, service, creds, user_agent="standin", timeout=10):
+    """A SigV4-signed GET (the ACS session's opening request); the decoded JSON answer or AwsError."""
+    headers = sigv4_headers("GET", url, {"User-Agent": user_agent}, b"", creds, region, service)
+    request = urllib.request.Request(url, headers=headers, method="GET")
+    return _send(request, timeout)
+
+
+def _send(request, timeout):
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
             text = answer.read()
