@@ -220,3 +220,14 @@ def test_ecs_agent_defaults():
     agent = ECS.Agent({"ECS_EXTERNAL": "true", "AWS_DEFAULT_REGION": "eu-west-1"})
     assert agent.cluster == "default"
     assert agent.endpoint == "https://ecs.eu-west-1.amazonaws.com"
+
+
+def test_standin_delays_are_realistic_unless_configured(tmp_path, monkeypatch):
+    monkeypatch.setattr(SSM, "TIMING_FILE", str(tmp_path / "absent.conf"))
+    monkeypatch.setattr(ECS, "TIMING_FILE", str(tmp_path / "absent.conf"))
+    assert (SSM.timing("SSM_REGISTER_SECONDS"), SSM.timing("SSM_START_SECONDS"), ECS.timing("ECS_START_SECONDS")) == (2, 3, 5)
+    conf = tmp_path / "timing.conf"
+    conf.write_text("SSM_START_SECONDS=0\nECS_START_SECONDS=1\n")
+    monkeypatch.setattr(SSM, "TIMING_FILE", str(conf))
+    monkeypatch.setattr(ECS, "TIMING_FILE", str(conf))
+    assert (SSM.timing("SSM_START_SECONDS"), ECS.timing("ECS_START_SECONDS")) == (0, 1)
