@@ -320,6 +320,21 @@ def test_agents_install_register_and_connect(testbed, tmp_path):
     assert refused.returncode == 1 and "RegistrationLimitExceeded" in refused.stdout, refused.stdout
 
 
+def test_ssm_agent_registers_with_a_role_and_tags(testbed):
+    """Item 7: `-register -role R -tags JSON` is signed with the host's IAM credentials (no activation)."""
+    host = testbed.hosts[1]  # the SSM agent installed, pointed at the endpoint, not registered
+    tags = '[{"Key":"site","Value":"lab"},{"Key":"empty","Value":""}]'
+    env = f"AWS_ACCESS_KEY_ID={testbed.vars['testbed_aws_access_key_id']} AWS_SECRET_ACCESS_KEY={testbed.vars['testbed_aws_secret_access_key']}"
+    unsigned = testbed.ssh(host, f"amazon-ssm-agent -register -y -role hybridops-testbed-ecs-anywhere -region {testbed.vars['testbed_region']}", check=False)
+    assert unsigned.returncode == 1 and "NoCredentialProviders" in unsigned.stdout
+    testbed.ssh(host, f"{env} amazon-ssm-agent -register -y -role hybridops-testbed-ecs-anywhere -tags {shlex.quote(tags)} -region {testbed.vars['testbed_region']}")
+    instance_id = json.loads(testbed.ssh(host, "cat /var/lib/amazon/ssm/Vault/Store/RegistrationKey").stdout)["instanceID"]
+    ssm = testbed.client("ssm")
+    [info] = ssm.describe_instance_information(Filters=[{"Key": "InstanceIds", "Values": [instance_id]}])["InstanceInformationList"]
+    assert info["IamRole"] == "hybridops-testbed-ecs-anywhere" and "ActivationId" not in info
+    assert ssm.list_tags_for_resource(ResourceType="ManagedInstance", ResourceId=instance_id)["TagList"] == [{"Key": "site", "Value": "lab"}]
+
+
 def test_identity_state_and_docker_restarts(testbed):
     """Items 10, 11, 8: follows the previous test on the same host (1.90.0-1 registered and connected)."""
     host = testbed.hosts[0]
