@@ -139,7 +139,13 @@ def test_ecs_agent_db_is_binary(tmp_path, monkeypatch):
 
 def test_ssm_service_without_identity_exits(monkeypatch, capsys):
     monkeypatch.setattr(SSM, "instance_info", lambda: {})
-    monkeypatch.setattr(SSM.time, "sleep", lambda _seconds: None)
+    naps = []
+
+    def sleep(seconds):
+        naps.append(seconds)
+        assert len(naps) < 10, "the agent waits for an identity instead of exiting"
+
+    monkeypatch.setattr(SSM.time, "sleep", sleep)
     monkeypatch.setattr(SSM, "LOG_DIR", "/nonexistent/for/test")
     assert SSM.run_service() == 1
     out = capsys.readouterr().out
