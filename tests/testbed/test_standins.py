@@ -77,7 +77,7 @@ def test_endpoint_like_the_go_sdk(value, expected):
         (["-register", "-code", "C", "-id", "I", "-region", "R"], {"register": True, "code": "C", "id": "I", "region": "R"}),
         (["--register", "--code=C", "-y", "-clear"], {"register": True, "code": "C", "y": True, "clear": True}),
         (["-version"], {"version": True}),
-        (["-register", "-role", "R", "-tags", '[{"Key":"a","Value":"b"}]', "-region", "X"], {"register": True, "role": "R", "tags": '[{"Key":"a","Value":"b"}]', "region": "X"}),
+        (["-register", "-role", "R", "-tags", "[]", "-region", "X"], {"register": True, "role": "R", "tags": "[]", "region": "X"}),
         ([], {}),
     ],
 )

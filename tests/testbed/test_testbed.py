@@ -327,7 +327,8 @@ def test_ssm_agent_registers_with_a_role_and_tags(testbed):
     env = f"AWS_ACCESS_KEY_ID={testbed.vars['testbed_aws_access_key_id']} AWS_SECRET_ACCESS_KEY={testbed.vars['testbed_aws_secret_access_key']}"
     unsigned = testbed.ssh(host, f"amazon-ssm-agent -register -y -role hybridops-testbed-ecs-anywhere -region {testbed.vars['testbed_region']}", check=False)
     assert unsigned.returncode == 1 and "NoCredentialProviders" in unsigned.stdout
-    testbed.ssh(host, f"{env} amazon-ssm-agent -register -y -role hybridops-testbed-ecs-anywhere -tags {shlex.quote(tags)} -region {testbed.vars['testbed_region']}")
+    region = testbed.vars["testbed_region"]
+    testbed.ssh(host, f"{env} amazon-ssm-agent -register -y -role hybridops-testbed-ecs-anywhere -tags {shlex.quote(tags)} -region {region}")
     instance_id = json.loads(testbed.ssh(host, "cat /var/lib/amazon/ssm/Vault/Store/RegistrationKey").stdout)["instanceID"]
     ssm = testbed.client("ssm")
     [info] = ssm.describe_instance_information(Filters=[{"Key": "InstanceIds", "Values": [instance_id]}])["InstanceInformationList"]
