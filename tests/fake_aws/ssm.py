@@ -249,6 +249,24 @@ class HybridSsmBackend(ssm_models.SimpleSystemManagerBackend):  # pylint: disabl
             self._resource_tags["ManagedInstance"][instance.instance_id][tag["Key"]] = tag["Value"]
         return instance
 
+    def register_managed_instance_with_role(self, params):
+        """The signed form (``amazon-ssm-agent -register -role R -tags JSON -region X``): no activation;
+        the instance takes ``IamRole`` and ``Tags`` from the request, in the signer's account and region."""
+        self._require_role(params["IamRole"])
+        _require_public_key(params["PublicKey"], params.get("PublicKeyType", "Rsa"))
+        instance = ManagedInstance(
+            instance_id="mi-" + secrets.token_hex(9)[:17],
+            activation_id=None,
+            iam_role=params["IamRole"],
+            name=None,
+            public_key=params["PublicKey"],
+            fingerprint=params["Fingerprint"],
+        )
+        self.managed_instances[instance.instance_id] = instance
+        for tag in params.get("Tags") or []:
+            self._resource_tags["ManagedInstance"][instance.instance_id][tag["Key"]] = tag["Value"]
+        return instance
+
     def get_managed_instance(self, instance_id):
         instance = self.managed_instances.get(instance_id)
         if instance is None:
@@ -407,8 +425,17 @@ class HybridSsmResponse:
 
     def register_managed_instance(self):
         params = self._request("RegisterManagedInstance")
+        if params.get("IamRole") and not params.get("ActivationId"):
+            return self._register_managed_instance_with_role(params)
         backend, activation = _require_activation(params)
         instance = backend.register_managed_instance(activation, params)
+        return ActionResult({"InstanceId": instance.instance_id})
+
+    def _register_managed_instance_with_role(self, params):
+        # The agent signs this form with the host's IAM credentials (agent/ssm/authregister).
+        if not self.headers.get("Authorization", "").startswith("AWS4-HMAC-SHA256 "):
+            raise error("MissingAuthenticationTokenException", "RegisterManagedInstance with IamRole must be signed with IAM credentials.")
+        instance = self.ssm_backend.register_managed_instance_with_role(params)
         return ActionResult({"InstanceId": instance.instance_id})
 
     def request_managed_instance_role_token(self):

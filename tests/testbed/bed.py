@@ -70,25 +70,27 @@ def machine_state():
 
 
 def testbed_processes(everyone=False):
-    """Processes this test bed instance starts: its nspawns, anything inside its hosts, the
-    mirror, the fake AWS on its bridge, gpg-agent for the test keyring.  everyone=True: any
-    nspawn or container process, whichever instance it belongs to."""
+    """Processes this test bed instance starts: its nspawns, anything inside its hosts (a mount
+    namespace whose root is one of its overlays), the mirror, the fake AWS on its bridge,
+    gpg-agent for the test keyring.  everyone=True: any nspawn, whichever instance it belongs to."""
     markers = (str(STATE_DIR) + "/", str(OUT), f"--host {NET_PREFIX}.1", f"{MACHINE_PREFIX}-")
     if everyone:
         markers += ("systemd-nspawn",)
-    own_root = os.readlink("/proc/self/root")
+    own_ns = os.readlink("/proc/self/ns/mnt")
+    overlay = f"upperdir={STATE_DIR}/"
     found = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
-            root = os.readlink(proc / "root")
+            inside = os.readlink(proc / "ns" / "mnt") != own_ns and any(
+                line.split()[4] == "/" and overlay in line for line in (proc / "mountinfo").read_text().splitlines()
+            )
         except OSError:
             continue
-        inside = root != own_root and (everyone or str(STATE_DIR) + "/" in root)
         if inside or any(marker in cmdline for marker in markers):
-            found.append(f"{proc.name} root={root} {cmdline}")
+            found.append(f"{proc.name} {cmdline}")
     return sorted(found)
 
 

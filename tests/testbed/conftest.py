@@ -22,6 +22,9 @@ def clean_state():
 
 # The third host lacks gpg, curl and python3-apt (test_testbed.py relies on it).
 os.environ.setdefault("TESTBED_HOST_VARIANTS", "3:nogpg,nocurl")
+# The bed's own tests restart the agents a dozen times: shorter stand-in delays than the
+# realistic defaults (test_standins.py checks those), through the documented knob.
+os.environ.setdefault("TESTBED_STANDIN_TIMING", "SSM_REGISTER_SECONDS=1 SSM_START_SECONDS=1 ECS_START_SECONDS=2")
 
 
 @pytest.fixture(scope="session")

@@ -77,6 +77,7 @@ def test_endpoint_like_the_go_sdk(value, expected):
         (["-register", "-code", "C", "-id", "I", "-region", "R"], {"register": True, "code": "C", "id": "I", "region": "R"}),
         (["--register", "--code=C", "-y", "-clear"], {"register": True, "code": "C", "y": True, "clear": True}),
         (["-version"], {"version": True}),
+        (["-register", "-role", "R", "-tags", "[]", "-region", "X"], {"register": True, "role": "R", "tags": "[]", "region": "X"}),
         ([], {}),
     ],
 )
@@ -138,7 +139,13 @@ def test_ecs_agent_db_is_binary(tmp_path, monkeypatch):
 
 def test_ssm_service_without_identity_exits(monkeypatch, capsys):
     monkeypatch.setattr(SSM, "instance_info", lambda: {})
-    monkeypatch.setattr(SSM.time, "sleep", lambda _seconds: None)
+    naps = []
+
+    def sleep(seconds):
+        naps.append(seconds)
+        assert len(naps) < 10, "the agent waits for an identity instead of exiting"
+
+    monkeypatch.setattr(SSM.time, "sleep", sleep)
     monkeypatch.setattr(SSM, "LOG_DIR", "/nonexistent/for/test")
     assert SSM.run_service() == 1
     out = capsys.readouterr().out
@@ -220,3 +227,14 @@ def test_ecs_agent_defaults():
     agent = ECS.Agent({"ECS_EXTERNAL": "true", "AWS_DEFAULT_REGION": "eu-west-1"})
     assert agent.cluster == "default"
     assert agent.endpoint == "https://ecs.eu-west-1.amazonaws.com"
+
+
+def test_standin_delays_are_realistic_unless_configured(tmp_path, monkeypatch):
+    monkeypatch.setattr(SSM, "TIMING_FILE", str(tmp_path / "absent.conf"))
+    monkeypatch.setattr(ECS, "TIMING_FILE", str(tmp_path / "absent.conf"))
+    assert (SSM.timing("SSM_REGISTER_SECONDS"), SSM.timing("SSM_START_SECONDS"), ECS.timing("ECS_START_SECONDS")) == (2, 3, 5)
+    conf = tmp_path / "timing.conf"
+    conf.write_text("SSM_START_SECONDS=0\nECS_START_SECONDS=1\n")
+    monkeypatch.setattr(SSM, "TIMING_FILE", str(conf))
+    monkeypatch.setattr(ECS, "TIMING_FILE", str(conf))
+    assert (SSM.timing("SSM_START_SECONDS"), ECS.timing("ECS_START_SECONDS")) == (0, 1)

