@@ -22,7 +22,7 @@ export PATH := $(BIN):$(PATH)
 .PHONY: help venv collection-link fake-aws test sanity lint yamllint ansible-lint units integration changelog-lint build clean
 
 help:
-	@echo "make demo      - bring up the local test bed and run playbooks/onboard.yml against it"
+	@echo "make demo      - bring up the local test bed and run playbooks/onboard.yml against it, twice (KEEP=1 keeps it up)"
 	@echo "make test      - set up .venv and run every gate (sanity, lint, unit, integration, changelog)"
 	@echo "make venv      - create .venv with the pinned tool chain"
 	@echo "make fake-aws  - serve the local AWS endpoint on $(FAKE_AWS_HOST):$(FAKE_AWS_PORT) (foreground)"
@@ -46,7 +46,7 @@ fake-aws: venv
 	$(BIN)/python tests/fake_aws/server.py --host $(FAKE_AWS_HOST) --port $(FAKE_AWS_PORT)
 
 test: venv collection-link
-	$(MAKE) --no-print-directory yamllint ansible-lint changelog-lint sanity units integration testbed-test
+	$(MAKE) --no-print-directory yamllint ansible-lint changelog-lint sanity units integration testbed-test roles-test playbook-test
 
 yamllint: venv
 	$(BIN)/yamllint -s .
@@ -61,7 +61,7 @@ sanity: venv
 	$(BIN)/python tests/sanity/run.py
 
 units: venv collection-link
-	$(BIN)/python -m pytest tests/unit tests/fake_aws $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/unit tests/fake_aws tests/roles/test_plan.py $(PYTEST_ARGS)
 
 integration: venv collection-link
 	$(BIN)/python -m pytest -n 2 tests/integration $(PYTEST_ARGS)
@@ -80,7 +80,7 @@ clean:
 # Writes build/testbed/{inventory.ini,testbed_vars.yml,ssh_config}.
 TESTBED_APT_PACKAGES := systemd-container debootstrap dpkg-dev gnupg iptables iproute2 openssh-client curl ca-certificates
 
-.PHONY: testbed-deps testbed-up testbed-down testbed-test
+.PHONY: testbed-deps testbed-up testbed-down testbed-test roles-test playbook-test demo
 
 testbed-deps:
 	@missing=$$(for p in $(TESTBED_APT_PACKAGES); do \
@@ -98,4 +98,43 @@ testbed-down:
 
 testbed-test: testbed-deps venv
 	TESTBED_PYTHON=$(BIN)/python TESTBED_OUT=$(BUILD)/testbed $(BIN)/python -m pytest tests/testbed $(PYTEST_ARGS)
+
+# The roles on the test bed: molecule scenarios in order (signatures on fresh hosts, then agents, then lifecycle on
+# the hosts agents left), then the secrets audit. One bed for all: hoecs-2 without curl and python3-apt, hoecs-3
+# without gpg. The bed is taken down whatever the outcome.
+MOLECULE_SCENARIOS := signatures agents lifecycle
+ROLES_TESTBED := TESTBED_HOST_VARIANTS="2:nocurl 3:nogpg" TESTBED_PYTHON=$(BIN)/python TESTBED_OUT=$(BUILD)/testbed
+
+roles-test: testbed-deps venv collection-link
+	$(ROLES_TESTBED) tests/testbed/down.sh
+	$(ROLES_TESTBED) tests/testbed/up.sh 3
+	status=0; \
+	for scenario in $(MOLECULE_SCENARIOS); do $(BIN)/molecule test -s $$scenario || { status=1; break; }; done; \
+	[ $$status -ne 0 ] || $(BIN)/python -m pytest tests/roles/test_secrets.py $(PYTEST_ARGS) || status=1; \
+	$(ROLES_TESTBED) tests/testbed/down.sh; \
+	exit $$status
+
+# playbooks/ end to end on fresh test bed hosts.
+PLAYBOOK_TESTBED := TESTBED_PYTHON=$(BIN)/python TESTBED_OUT=$(BUILD)/testbed
+
+playbook-test: testbed-deps venv collection-link
+	$(PLAYBOOK_TESTBED) tests/testbed/down.sh
+	$(PLAYBOOK_TESTBED) tests/testbed/up.sh 3
+	status=0; $(BIN)/python -m pytest tests/playbooks $(PYTEST_ARGS) || status=1; \
+	$(PLAYBOOK_TESTBED) tests/testbed/down.sh; \
+	exit $$status
+
+# The README's first command: three bare local hosts to a working ECS Anywhere cluster, twice (the second run changes
+# nothing), then everything is taken down (KEEP=1 keeps it).
+DEMO_RUN := AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing ANSIBLE_HOST_KEY_CHECKING=False $(BIN)/ansible-playbook \
+	-i $(BUILD)/testbed/inventory.ini playbooks/onboard.yml -e @$(BUILD)/testbed/testbed_vars.yml -e @demo/testbed.yml
+
+demo: testbed-deps venv collection-link
+	$(PLAYBOOK_TESTBED) tests/testbed/up.sh 3
+	@echo; echo "== AWS here is a local endpoint (moto plus tests/fake_aws) and the SSM and ECS agents are stand-ins (tests/testbed)."
+	@echo "== The same playbook runs against a real account and real hosts: docs/quickstart.md."; echo
+	status=0; $(DEMO_RUN) || status=$$?; \
+	if [ $$status -eq 0 ]; then echo; echo "== Second run: nothing to change, no activation made"; echo; $(DEMO_RUN) || status=$$?; fi; \
+	if [ -z "$(KEEP)" ]; then $(PLAYBOOK_TESTBED) tests/testbed/down.sh; else echo "== KEEP=1: the test bed stays up (make testbed-down)"; fi; \
+	exit $$status
 # ---- end test bed -----------------------------------------------------------

@@ -1,0 +1,102 @@
+"""playbooks/onboard.yml end to end on the test bed: three bare hosts to a working ECS Anywhere cluster, then a second
+run that changes nothing and makes no activation (read from the endpoint's call log).
+
+Needs the test bed up with fresh hosts (make playbook-test does it).
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import boto3
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+OUT = Path(os.environ.get("TESTBED_OUT", REPO / "build" / "testbed"))
+BIN = Path(sys.executable).parent
+# What the playbook could write (the agents' own calls, heartbeats and registrations, are in the log too).
+CONTROLLER_WRITES = {
+    "CreateCluster", "UpdateCluster", "UpdateClusterSettings", "PutClusterCapacityProviders", "CreateService", "UpdateService",
+    "DeleteService", "RegisterTaskDefinition", "DeregisterTaskDefinition", "RunTask", "StopTask", "TagResource", "UntagResource",
+    "UpdateContainerInstancesState", "PutAttributes", "DeleteAttributes", "CreateActivation", "DeleteActivation",
+    "AddTagsToResource", "CreateRole", "AttachRolePolicy", "UpdateAssumeRolePolicy", "TagRole", "CreateServiceLinkedRole",
+}
+
+
+@pytest.fixture(scope="module")
+def bed():
+    path = OUT / "testbed_vars.yml"
+    assert path.is_file(), f"{path} is missing: bring the test bed up first (make playbook-test does)"
+    return yaml.safe_load(path.read_text())
+
+
+def calls(bed, clear=False):  # pylint: disable=redefined-outer-name
+    url = bed["testbed_aws_endpoint_url"] + "/_fake_aws/calls"
+    if clear:
+        urllib.request.urlopen(urllib.request.Request(url, method="DELETE"), timeout=30).close()
+        return []
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        return json.load(answer)
+
+
+def onboard(bed, tmp_path, *extra):  # pylint: disable=redefined-outer-name
+    env = dict(
+        os.environ, ANSIBLE_COLLECTIONS_PATH=str(REPO / "build" / "collections"), ANSIBLE_NOCOLOR="1", ANSIBLE_HOST_KEY_CHECKING="False",
+        AWS_ACCESS_KEY_ID=bed["testbed_aws_access_key_id"], AWS_SECRET_ACCESS_KEY=bed["testbed_aws_secret_access_key"],
+    )
+    env.pop("AWS_PROFILE", None)
+    return subprocess.run(
+        [str(BIN / "ansible-playbook"), "-i", str(OUT / "inventory.ini"), str(REPO / "playbooks" / "onboard.yml"),
+         "-e", f"@{OUT / 'testbed_vars.yml'}", "-e", f"@{REPO / 'demo' / 'testbed.yml'}", *extra],
+        env=env, capture_output=True, text=True, check=False, cwd=tmp_path,
+    )
+
+
+def recap(output):
+    """{host: {ok, changed, failed, ...}} from PLAY RECAP."""
+    found = {}
+    for host, counts in re.findall(r"^(\S+)\s+:\s+(ok=.*)$", output, re.MULTILINE):
+        found[host] = {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", counts)}
+    return found
+
+
+def client(bed, service):  # pylint: disable=redefined-outer-name
+    return boto3.client(service, endpoint_url=bed["testbed_aws_endpoint_url"], region_name=bed["testbed_region"],
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def test_first_run_onboards_and_second_run_changes_nothing(bed, tmp_path):  # pylint: disable=redefined-outer-name
+    calls(bed, clear=True)
+    first = onboard(bed, tmp_path)
+    assert first.returncode == 0, first.stdout[-6000:] + first.stderr[-2000:]
+    made = [call["action"] for call in calls(bed) if call["service"] == "ssm"]
+    assert made.count("CreateActivation") == 1 and made.count("DeleteActivation") == 1, made
+
+    ecs, ssm = client(bed, "ecs"), client(bed, "ssm")
+    arns = ecs.list_container_instances(cluster="demo")["containerInstanceArns"]
+    instances = ecs.describe_container_instances(cluster="demo", containerInstances=arns)["containerInstances"]
+    assert len(instances) == 3
+    assert {i["status"] for i in instances} == {"ACTIVE"} and all(i["agentConnected"] for i in instances)
+    managed = ssm.describe_instance_information()["InstanceInformationList"]
+    assert sorted(m["InstanceId"] for m in managed) == sorted(i["ec2InstanceId"] for i in instances)
+    assert ssm.describe_activations()["ActivationList"] == []
+
+    [service] = ecs.describe_services(cluster="demo", services=["web"])["services"]
+    assert service["launchType"] == "EXTERNAL" and service["runningCount"] == 3
+    tasks = ecs.describe_tasks(cluster="demo", tasks=ecs.list_tasks(cluster="demo", serviceName="web")["taskArns"])["tasks"]
+    assert len({task["containerInstanceArn"] for task in tasks}) == 3  # one a host: the host port is 8080
+    for host in bed["testbed_hosts"]:
+        assert host["name"] in first.stdout.split("TASK [Summary]")[1]
+
+    calls(bed, clear=True)
+    second = onboard(bed, tmp_path)
+    assert second.returncode == 0, second.stdout[-6000:]
+    counts = recap(second.stdout)
+    assert counts and all(count["changed"] == 0 and count["failed"] == 0 for count in counts.values()), counts
+    writes = [call["action"] for call in calls(bed) if call["action"] in CONTROLLER_WRITES]
+    assert writes == [], writes
