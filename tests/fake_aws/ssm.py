@@ -26,16 +26,14 @@ from datetime import datetime, timedelta
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_der_public_key
 from moto.core.responses import ActionResult, EmptyResult
-from moto.iam.models import iam_backends
 from moto.moto_server import werkzeug_app
 from moto.ssm import models as ssm_models
 from moto.ssm import urls as ssm_urls
 from moto.ssm.exceptions import SSMException, ValidationException
 from moto.ssm.responses import SimpleSystemManagerResponse
 from moto.sts.models import sts_backends
-from moto.utilities.utils import get_partition
 
-from . import clock
+from . import clock, iam
 from .shapes import check_input, parse_timestamp
 
 DEFAULT_EXPIRY = timedelta(hours=24)
@@ -206,12 +204,8 @@ class HybridSsmBackend(ssm_models.SimpleSystemManagerBackend):  # pylint: disabl
             raise error("InvalidActivation", f"Activation {activation_id} does not exist.")
 
     def _require_role(self, iam_role):
-        iam = iam_backends[self.account_id][get_partition(self.region_name)]
-        path, _slash, name = iam_role.rpartition("/")
-        role = next((role for role in iam.roles.values() if role.name == name), None)
-        if role is None or (path and role.path.strip("/") != path):
-            # The message AWS sends for an unknown role.
-            raise ValidationException(f"Not existing role: arn:{self.partition}:iam::{self.account_id}:role/{iam_role}")
+        # Exists, trusts ssm.amazonaws.com and is visible to SSM yet (iam.py), as AWS checks it.
+        iam.require_ssm_role(self.account_id, self.partition, iam_role)
 
     @staticmethod
     def _expiration_date(requested):
