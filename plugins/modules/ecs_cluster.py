@@ -335,6 +335,8 @@ def empty_cluster(client, cluster, instances, services, timeout):
     if services:
         # DeleteCluster refuses while services are still draining.
         api.wait_services_inactive(client, arn, [service["serviceArn"] for service in services], timeout)
+    # ... and while stopped tasks are still stopping (STOPPING, DEPROVISIONING), theirs and the others.
+    api.wait_tasks_stopped(client, arn, timeout)
 
 
 def apply(module, client, the_plan, cluster, in_the_way):

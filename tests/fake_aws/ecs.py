@@ -35,7 +35,7 @@ from moto.moto_api._internal import mock_random
 from moto.servicediscovery.models import servicediscovery_backends
 from moto.sts.models import sts_backends
 
-from . import clock, scheduler, ssm
+from . import anywhere, clock, scheduler, ssm
 from .capacity import CapacityProviderResponses, CapacityProvidersBackend
 from .placement import EXTERNAL_ATTRIBUTE
 from .services import ServiceResponses
@@ -175,7 +175,7 @@ class AnywhereEcsBackend(CapacityProvidersBackend):  # pylint: disable=too-many-
             raise ECSException("ClusterContainsContainerInstancesException", "The Cluster cannot be deleted while Container Instances are active or draining.")
         if any(service.cluster_name == cluster.name and service.status in ("ACTIVE", "DRAINING") for service in self.services.values()):
             raise ECSException("ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active.")
-        if any(task.desired_status == "RUNNING" for task in self.tasks.get(cluster.name, {}).values()):
+        if any(task.last_status != "STOPPED" for task in self.tasks.get(cluster.name, {}).values()):  # stopping ones too
             raise ECSException("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.")
         return super().delete_cluster(cluster_str)
 
@@ -211,6 +211,7 @@ class AnywhereEcsBackend(CapacityProvidersBackend):  # pylint: disable=too-many-
         # moto rewrites anything that is not EC2-only to awsvpc/FARGATE; keep what was given.
         definition.network_mode = network_mode
         definition.compatibilities = supported
+        definition.requires_attributes = anywhere.required_attributes(definition, kwargs)
         definition.registered_at = utcnow()
         return definition
 
