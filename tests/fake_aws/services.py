@@ -234,7 +234,7 @@ class ServicesBackend(TasksBackend):
         return sorted(
             service.arn
             for service in self._services_of(cluster)
-            if service.status != "INACTIVE"
+            if service.status == "ACTIVE"  # DRAINING (deleted) services are not listed, as on AWS
             and scheduling_strategy in (None, service.scheduling_strategy)
             and launch_type in (None, service.launch_type)
         )

@@ -5,7 +5,8 @@ from botocore.exceptions import ClientError
 
 from fake_aws.helpers import ATTRIBUTES, Site, client, error_of
 
-LOAD_BALANCER = [{"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef", "containerName": "app", "containerPort": 80}]
+TARGET_GROUP = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef"
+LOAD_BALANCER = [{"targetGroupArn": TARGET_GROUP, "containerName": "app", "containerPort": 80}]
 REGISTRY = [{"registryArn": "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-0123456789abcdef"}]
 
 
@@ -48,7 +49,8 @@ def test_external_services_take_the_ecs_deployment_controller(site):
 @pytest.mark.parametrize("action", ["create_service", "run_task"])
 def test_network_configuration_only_with_awsvpc(site, action):
     subnet = client(site.endpoint, "ec2").describe_subnets()["Subnets"][0]["SubnetId"]
-    params = {"cluster": site.cluster, "taskDefinition": "app", "launchType": "EXTERNAL", "networkConfiguration": {"awsvpcConfiguration": {"subnets": [subnet]}}}
+    network = {"awsvpcConfiguration": {"subnets": [subnet]}}
+    params = {"cluster": site.cluster, "taskDefinition": "app", "launchType": "EXTERNAL", "networkConfiguration": network}
     if action == "create_service":
         params.update(serviceName="app", desiredCount=1)
     with pytest.raises(ClientError) as excinfo:
@@ -150,7 +152,9 @@ def test_update_network_configuration_redeploys(fake_aws):
     subnets = [subnet["SubnetId"] for subnet in client(fake_aws, "ec2").describe_subnets()["Subnets"][:2]]
     site.register_task_definition(family="cloud", requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256", memory="512")
     network = {"awsvpcConfiguration": {"subnets": subnets[:1]}}
-    site.ecs.create_service(cluster=site.cluster, serviceName="cloud", taskDefinition="cloud", launchType="FARGATE", desiredCount=1, networkConfiguration=network)
+    site.ecs.create_service(
+        cluster=site.cluster, serviceName="cloud", taskDefinition="cloud", launchType="FARGATE", desiredCount=1, networkConfiguration=network
+    )
     moved = {"awsvpcConfiguration": {"subnets": subnets[1:]}}
     updated = site.ecs.update_service(cluster=site.cluster, service="cloud", networkConfiguration=moved)["service"]
     assert [deployment["status"] for deployment in updated["deployments"]] == ["PRIMARY", "ACTIVE"]

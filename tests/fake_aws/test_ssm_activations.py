@@ -8,6 +8,8 @@ from botocore.exceptions import ClientError
 
 from fake_aws.helpers import advance_clock, client, create_activation, create_role, error_of, register
 
+NOT_TRUSTED = "Nonexistent role or missing ssm service principal in trust policy: arn:aws:iam::123456789012:role/"
+
 
 def describe(endpoint, **params):
     return client(endpoint, "ssm").describe_activations(**params)["ActivationList"]
@@ -64,8 +66,8 @@ def test_keeps_what_it_was_given(fake_aws):
         ({"RegistrationLimit": 1001}, "Value '1001' at 'registrationLimit' failed to satisfy constraint: Member must have value less than or equal to 1000"),
         ({"ExpirationDate": datetime.now(timezone.utc) - timedelta(minutes=1)}, "ExpirationDate must be in the future."),
         ({"ExpirationDate": datetime.now(timezone.utc) + timedelta(days=31)}, "ExpirationDate must be within 30 days of the current date."),
-        ({"IamRole": "missing-role"}, "Nonexistent role or missing ssm service principal in trust policy: arn:aws:iam::123456789012:role/missing-role"),
-        ({"IamRole": "other-path/ecs-anywhere"}, "Nonexistent role or missing ssm service principal in trust policy: arn:aws:iam::123456789012:role/other-path/ecs-anywhere"),
+        ({"IamRole": "missing-role"}, NOT_TRUSTED + "missing-role"),
+        ({"IamRole": "other-path/ecs-anywhere"}, NOT_TRUSTED + "other-path/ecs-anywhere"),
         ({"DefaultInstanceName": "no spaces? no!"}, "at 'defaultInstanceName' failed to satisfy constraint: Member must satisfy regular expression pattern"),
     ],
 )

@@ -110,7 +110,7 @@ def test_plan_changes_fills_capacity_provider_defaults():
         ({"launchType": "EXTERNAL", "deploymentController": {"type": "ECS"}}, None, []),
         ({"launchType": "EXTERNAL"}, {"taskDefinitionArn": ARN, "networkMode": "bridge", "requiresAttributes": [{"name": "ecs.capability.aws-appmesh"}]},
          ["task_definition: " + ARN + " requires ecs.capability.aws-appmesh"]),
-        ({"launchType": "EXTERNAL"}, {"taskDefinitionArn": ARN, "networkMode": "bridge", "requiresAttributes": [{"name": "ecs.capability.container-ordering"}]}, []),
+        ({"launchType": "EXTERNAL"}, {"taskDefinitionArn": ARN, "networkMode": "bridge", "requiresAttributes": [{"name": "ecs.capability.efs"}]}, []),
     ],
 )
 def test_external_errors(settings, task_definition, expected):
