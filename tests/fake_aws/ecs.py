@@ -37,6 +37,7 @@ from moto.sts.models import sts_backends
 
 from . import anywhere, clock, scheduler, ssm
 from .capacity import CapacityProviderResponses, CapacityProvidersBackend
+from .idempotency import IdempotentResponses
 from .placement import EXTERNAL_ATTRIBUTE
 from .reads import ReadResponses
 from .services import ServiceResponses
@@ -398,7 +399,7 @@ def _check_configuration(configuration):
         raise InvalidParameterException("logConfiguration can only be specified when logging is OVERRIDE.")
 
 
-class AnywhereEcsResponse(ServiceResponses, TaskResponses, CapacityProviderResponses, ReadResponses):
+class AnywhereEcsResponse(IdempotentResponses, ServiceResponses, TaskResponses, CapacityProviderResponses, ReadResponses):
     """Actions added to (or replacing those of) moto's EC2ContainerServiceResponse."""
 
     # pylint: disable=no-member  # mixed into EC2ContainerServiceResponse

@@ -11,6 +11,8 @@ from moto.core.exceptions import JsonRESTError, ServiceException
 from moto.core.responses import BaseResponse
 from moto.ecs.exceptions import EcsClientException, InvalidParameterException
 
+from . import iam
+
 NAME = re.compile(r"^[a-zA-Z0-9_-]{1,255}$")  # clusters, services, task definition families, container names
 ATTRIBUTE_NAME = re.compile(r"^[a-zA-Z0-9_./\\-]{1,128}$")
 ATTRIBUTE_VALUE = re.compile(r"^[a-zA-Z0-9_.@/\\: -]{1,128}$")
@@ -67,7 +69,7 @@ def _container(container, index):
                 raise EcsClientException(f"Invalid {member} {port} in container {container.get('name')}: ports are 0 to 65535.")
 
 
-def _task_definition(params, _backend):
+def _task_definition(params, _backend, _response=None):
     _names("family", params.get("family"))
     containers = params.get("containerDefinitions") or []
     if not containers:
@@ -82,36 +84,36 @@ def _task_definition(params, _backend):
     check_tags(params.get("tags"))
 
 
-def _describe_task_definition(params, _backend):
+def _describe_task_definition(params, _backend, _response=None):
     reference = params.get("taskDefinition") or ""
     if not REVISION.match(reference):
         raise EcsClientException(f"Invalid revision number or task definition name: {reference}.")
 
 
-def _run_task(params, _backend):
+def _run_task(params, _backend, _response=None):
     count = params.get("count", 1)
     if not 1 <= count <= MAX_RUN_TASK:
         raise InvalidParameterException(f"count must be between 1 and {MAX_RUN_TASK}; got {count}.")
     check_tags(params.get("tags"))
 
 
-def _create_cluster(params, backend):
+def _create_cluster(params, backend, _response=None):
     _names("clusterName", params.get("clusterName"))
     check_tags(params.get("tags"))
     del backend
 
 
-def _create_service(params, _backend):
+def _create_service(params, _backend, _response=None):
     _names("serviceName", params.get("serviceName"))
     _service(params)
     check_tags(params.get("tags"))
 
 
-def _update_service(params, _backend):
+def _update_service(params, _backend, _response=None):
     _service(params)
 
 
-def _tag_resource(params, backend):
+def _tag_resource(params, backend, _response=None):
     check_tags(params.get("tags"))
     try:
         current = {tag["key"] for tag in backend.list_tags_for_resource(params.get("resourceArn"))}
@@ -121,7 +123,7 @@ def _tag_resource(params, backend):
         raise InvalidParameterException(f"A resource can have at most {MAX_TAGS} tags.")
 
 
-def _put_attributes(params, backend):
+def _put_attributes(params, backend, _response=None):
     for attribute in params.get("attributes") or []:
         name, value = attribute.get("name") or "", attribute.get("value")
         if not ATTRIBUTE_NAME.match(name):
@@ -145,7 +147,22 @@ def _put_attributes(params, backend):
             raise JsonRESTError("AttributeLimitExceededException", "You can apply up to 10 custom attributes for each resource.")
 
 
+def _register_container_instance(params, backend, response):
+    """One managed instance is a container instance of one cluster at a time (wording ours)."""
+    if params.get("instanceIdentityDocument") or params.get("containerInstanceArn"):
+        return
+    session = iam.session_of(response.get_access_key())
+    if session is None:
+        return
+    instance_id, cluster = session[0].session_name, (params.get("cluster") or "default").rsplit("/", 1)[-1]
+    for name, instances in backend.container_instances.items():
+        for instance in instances.values():
+            if name != cluster and instance.ec2_instance_id == instance_id and instance.status in ("ACTIVE", "DRAINING"):
+                raise EcsClientException(f"Managed instance {instance_id} is already a container instance of cluster {name}; deregister it there first.")
+
+
 CHECKS = {
+    "RegisterContainerInstance": _register_container_instance,
     "RegisterTaskDefinition": _task_definition,
     "DescribeTaskDefinition": _describe_task_definition,
     "RunTask": _run_task,
@@ -171,7 +188,7 @@ def check(response):
     except ValueError:
         return
     try:
-        action_check(params, response.ecs_backend)
+        action_check(params, response.ecs_backend, response)
     except ServiceException as err:
         # Raised before the action's method, where moto serialises only HTTP exceptions: the same JSON error.
         raise JsonRESTError(err.code, err.message) from err

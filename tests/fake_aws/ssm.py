@@ -408,10 +408,11 @@ class HybridSsmResponse:
     def request_managed_instance_role_token(self):
         params = self._request("RequestManagedInstanceRoleToken")
         # The agent signs with its private key; the access key of that signature is the instance id.
-        match = re.search(r"Credential=(mi-[0-9a-f]{17})/", self.headers.get("Authorization", ""))
+        match = re.search(r"Credential=(mi-[0-9a-f]{17})/\d{8}/([^/]+)/", self.headers.get("Authorization", ""))
         backend = find_instance_backend(match.group(1)) if match else None
-        if backend is None:
-            raise error("InvalidInstanceId", "The request is not signed by a registered managed instance.")
+        # An instance belongs to its activation's region: signed for another region, it is unknown there.
+        if backend is None or backend.region_name != match.group(2):
+            raise error("InvalidInstanceId", "The request is not signed by a managed instance registered in this region.")
         role = backend.request_role_token(match.group(1), params["Fingerprint"])
         return ActionResult(
             {
@@ -425,8 +426,8 @@ class HybridSsmResponse:
 
     def update_instance_information(self):
         params = self._request("UpdateInstanceInformation")
-        backend = find_instance_backend(params["InstanceId"]) or self.ssm_backend
-        backend.update_instance_information(params)
+        # The backend of the region the request is signed for: an instance of another region is unknown here.
+        self.ssm_backend.update_instance_information(params)
         return EmptyResult()
 
     def describe_instance_information(self):

@@ -78,7 +78,7 @@ def host_with(endpoint, policies=(), inline=None):
 def denied(excinfo, action):
     code, message, status = error_of(excinfo)
     assert (code, status) == ("AccessDeniedException", 400)
-    assert f"assumed-role/instance-role/mi-" in message
+    assert "assumed-role/instance-role/mi-" in message
     assert f"is not authorized to perform: {action} because" in message
 
 
