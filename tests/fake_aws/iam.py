@@ -138,7 +138,7 @@ def evaluate(documents, action, context=None):
     return "Allow" if allowed else "ImplicitDeny"
 
 
-def role_documents(role, backend):
+def role_documents(role):
     """The policy documents of a role: inline ones and the default version of each attached policy."""
     documents = [json.loads(unquote(text)) if isinstance(text, str) else text for text in role.policies.values()]
     for policy in role.managed_policies.values():
@@ -146,7 +146,6 @@ def role_documents(role, backend):
         if version is not None:
             text = version.document
             documents.append(json.loads(text) if isinstance(text, str) else text)
-    del backend
     return documents
 
 
@@ -169,9 +168,8 @@ def authorize(response):
     if session is None:
         return
     assumed, account_id, partition = session
-    iam = iam_backends[account_id][partition]
     role = find_role(account_id, partition, assumed.role_arn)
-    documents = role_documents(role, iam) if role is not None else []
+    documents = role_documents(role) if role is not None else []
     decision = evaluate(documents, action)
     tag_member = TAG_ON_CREATE.get(action)
     if decision == "Allow" and tag_member and _request_has(response, tag_member):
