@@ -108,6 +108,9 @@ def fake_aws(fake_aws_started_with):  # pylint: disable=redefined-outer-name
     return fake_aws_started_with({})
 
 
+# AWS's eventual consistency, on by default (tests/fake_aws/README.md "Eventual consistency"), switched off.
+NO_DELAYS = {"FAKE_AWS_IAM_PROPAGATION": "0", "FAKE_AWS_TASK_VISIBILITY": "0", "FAKE_AWS_TASK_START": "0", "FAKE_AWS_TASK_STOP": "0"}
+
 # Managed instances lose their ping, and container instances their agent connection, one second after the last heartbeat.
 SHORT_TIMEOUTS = {"FAKE_AWS_PING_TIMEOUT": "1", "FAKE_AWS_AGENT_TIMEOUT": "1"}
 

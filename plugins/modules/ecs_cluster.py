@@ -14,7 +14,8 @@ description:
   - Creates the ECS service-linked role C(AWSServiceRoleForECS) when the account lacks it, instead of failing later with
     C(Unable to assume the service linked role).
   - O(state=absent) refuses a cluster that still has registered container instances or active services, and names them,
-    unless O(force=true).
+    unless O(force=true). Auto Scaling group capacity providers are detached from the cluster before it is deleted
+    (ECS refuses to delete a cluster that holds them); the providers themselves stay.
   - Options are checked against the ECS API model before anything is written; an error names the option at fault.
 author:
   - Hybridops Maintainers (@hybridops)
@@ -324,6 +325,10 @@ def plan(module, client, request):
     return the_plan, cluster, in_the_way
 
 
+# AWS's own providers; they do not hold a cluster.
+FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
+
+
 def empty_cluster(client, cluster, instances, services, timeout):
     """What force=true takes down before DeleteCluster: services, their tasks, container instances."""
     arn = cluster["clusterArn"]
@@ -335,6 +340,16 @@ def empty_cluster(client, cluster, instances, services, timeout):
     if services:
         # DeleteCluster refuses while services are still draining.
         api.wait_services_inactive(client, arn, [service["serviceArn"] for service in services], timeout)
+    # ... and while stopped tasks are still stopping (STOPPING, DEPROVISIONING), theirs and the others.
+    api.wait_tasks_stopped(client, arn, timeout)
+
+
+def release_capacity_providers(client, cluster):
+    """DeleteCluster refuses while Auto Scaling group capacity providers are attached (ClusterContainsCapacityProviderException)."""
+    held = [name for name in cluster.get("capacityProviders") or [] if name not in FARGATE_PROVIDERS]
+    if held:
+        api.put_cluster_capacity_providers(client, cluster["clusterArn"], [], [])
+    return held
 
 
 def apply(module, client, the_plan, cluster, in_the_way):
@@ -352,6 +367,7 @@ def apply(module, client, the_plan, cluster, in_the_way):
         result["service_linked_role_created"] = create_service_linked_role(iam_client(module))
     if the_plan.delete:
         empty_cluster(client, cluster, instances, services, params["wait_timeout"])
+        release_capacity_providers(client, cluster)
         result["cluster"] = api.delete_cluster(client, name)
         if params["wait"]:
             api.wait_for_cluster(client, name, "INACTIVE", params["wait_timeout"])

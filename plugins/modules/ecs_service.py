@@ -11,9 +11,13 @@ description:
   - Manages an ECS service with launch type V(EC2), V(FARGATE) or V(EXTERNAL) (ECS Anywhere), or a capacity provider strategy.
   - Compares only what you set; everything else is left to AWS (and to whoever else manages it, such as autoscaling).
   - Settings that ECS cannot change on an existing service (read from botocore's model of C(UpdateService), such as
-    O(launch_type), O(scheduling_strategy) and O(role)) fail with an error naming them, unless O(force_replace=true).
+    O(launch_type), O(scheduling_strategy) and O(role)), and O(deployment_controller) which ECS refuses to change, fail with
+    an error naming them, unless O(force_replace=true).
   - For V(EXTERNAL) the restrictions of ECS Anywhere are checked before any call that writes; no network configuration,
-    load balancers or service registries, and a task definition whose network mode is not V(awsvpc).
+    load balancers, service registries, O(role), O(platform_version), capacity provider strategy or deployment controller
+    other than V(ECS), and a task definition whose network mode is not V(awsvpc) and that requires no capability the
+    ECS agent leaves out on external instances (task ENI, App Mesh, Elastic Inference, Service Connect, EBS task volumes).
+  - O(network_configuration) only with a task definition of network mode V(awsvpc), which needs one; checked before any write.
 author:
   - Hybridops Maintainers (@hybridops)
 options:
@@ -262,6 +266,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.servic
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import describe_task_definition
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import desired_settings
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import external_errors
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import network_errors
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import immutable_fields
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import plan_changes
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import service_result
@@ -340,6 +345,7 @@ def ensure_present(module, client, current):
     task_definition = resolve_task_definition(client, settings)
     launch_type = settings.get("launchType") or (current or {}).get("launchType")
     errors = external_errors(dict(settings, launchType=launch_type), task_definition)
+    errors.extend(network_errors(dict(settings, launchType=launch_type), task_definition, creating=not current))
     if not current:
         if "taskDefinition" not in settings:
             errors.append(f"task_definition: required to create service {params['name']}")

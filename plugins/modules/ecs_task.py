@@ -176,6 +176,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.option
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.options import request_from_options
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import describe_task_definition
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import external_errors
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import network_errors
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import dict_to_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import describe_tasks
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import live_tasks
@@ -233,7 +234,7 @@ def resolve(client, request):
     if not task_definition or task_definition.get("status") != "ACTIVE":
         raise Refused(f"task_definition: {request['taskDefinition']} names no ACTIVE task definition")
     request["taskDefinition"] = task_definition["taskDefinitionArn"]
-    errors = external_errors(request, task_definition)
+    errors = external_errors(request, task_definition) + network_errors(request, task_definition)
     if errors:
         raise Refused("; ".join(errors))
 

@@ -40,9 +40,11 @@ from moto.moto_api._internal import mock_random
 from moto.servicediscovery.models import servicediscovery_backends
 from moto.sts.models import sts_backends
 
-from . import clock, scheduler, ssm
+from . import anywhere, clock, scheduler, ssm
 from .capacity import CapacityProviderResponses, CapacityProvidersBackend
+from .idempotency import IdempotentResponses
 from .placement import EXTERNAL_ATTRIBUTE
+from .reads import ReadResponses
 from .services import ServiceResponses
 from .tasks import TaskResponses
 
@@ -143,6 +145,9 @@ class AnywhereEcsBackend(CapacityProvidersBackend):  # pylint: disable=too-many-
         default_capacity_provider_strategy=None,
         service_connect_defaults=None,
     ):
+        existing = self.clusters.get(cluster_name or "default")
+        if existing is not None and existing.status == "ACTIVE":
+            return existing  # CreateCluster of an existing name answers that cluster, unchanged (as AWS does)
         _check_settings(cluster_settings)
         _check_configuration(configuration)
         self._check_capacity_providers(capacity_providers or [], default_capacity_provider_strategy or [])
@@ -180,8 +185,13 @@ class AnywhereEcsBackend(CapacityProvidersBackend):  # pylint: disable=too-many-
             raise ECSException("ClusterContainsContainerInstancesException", "The Cluster cannot be deleted while Container Instances are active or draining.")
         if any(service.cluster_name == cluster.name and service.status in ("ACTIVE", "DRAINING") for service in self.services.values()):
             raise ECSException("ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active.")
-        if any(task.desired_status == "RUNNING" for task in self.tasks.get(cluster.name, {}).values()):
+        if any(task.last_status != "STOPPED" for task in self.tasks.get(cluster.name, {}).values()):  # stopping ones too
             raise ECSException("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.")
+        if [name for name in cluster.capacity_providers or [] if name.rsplit("/", 1)[-1] not in ("FARGATE", "FARGATE_SPOT")]:
+            # Auto Scaling group providers hold the cluster (botocore: ClusterContainsCapacityProviderException).
+            raise ECSException(
+                "ClusterContainsCapacityProviderException", "The cluster contains one or more capacity providers that prevent the requested operation."
+            )
         return super().delete_cluster(cluster_str)
 
     def _service_connect_defaults(self, requested):
@@ -216,6 +226,7 @@ class AnywhereEcsBackend(CapacityProvidersBackend):  # pylint: disable=too-many-
         # moto rewrites anything that is not EC2-only to awsvpc/FARGATE; keep what was given.
         definition.network_mode = network_mode
         definition.compatibilities = supported
+        definition.requires_attributes = anywhere.required_attributes(definition, kwargs)
         definition.registered_at = utcnow()
         return definition
 
@@ -399,7 +410,7 @@ def _check_configuration(configuration):
         raise InvalidParameterException("logConfiguration can only be specified when logging is OVERRIDE.")
 
 
-class AnywhereEcsResponse(ServiceResponses, TaskResponses, CapacityProviderResponses):
+class AnywhereEcsResponse(IdempotentResponses, ServiceResponses, TaskResponses, CapacityProviderResponses, ReadResponses):
     """Actions added to (or replacing those of) moto's EC2ContainerServiceResponse."""
 
     # pylint: disable=no-member  # mixed into EC2ContainerServiceResponse

@@ -3,11 +3,13 @@
 import base64
 import functools
 import json
+import time
 import urllib.error
 import urllib.request
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -64,14 +66,35 @@ def _agent_client(url, region, access_key, secret):
     )
 
 
-def create_role(endpoint, name="ecs-anywhere", path="/"):
-    client(endpoint, "iam").create_role(RoleName=name, Path=path, AssumeRolePolicyDocument=TRUST_SSM)
+# What ECS Anywhere's instance role needs (AWS: "Required IAM permissions" of ECS Anywhere); the ARNs are AWS's.
+INSTANCE_POLICIES = (
+    "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+    "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role",
+)
+# A new role reaches SSM after FAKE_AWS_IAM_PROPAGATION seconds; callers retry as they must on AWS.
+ROLE_PROPAGATION_TIMEOUT = 20
+
+
+def create_role(endpoint, name="ecs-anywhere", path="/", policies=INSTANCE_POLICIES, trust=TRUST_SSM):
+    """An instance role trusted by SSM with ``policies`` attached (ECS Anywhere's two by default): its name."""
+    iam = client(endpoint, "iam")
+    iam.create_role(RoleName=name, Path=path, AssumeRolePolicyDocument=trust)
+    for arn in policies:
+        iam.attach_role_policy(RoleName=name, PolicyArn=arn)
     return name
 
 
 def create_activation(endpoint, **params):
+    """CreateActivation, retried while a new role is not yet visible to SSM (as AWS documents and Terraform does)."""
     params.setdefault("IamRole", "ecs-anywhere")
-    return client(endpoint, "ssm").create_activation(**params)
+    deadline = time.monotonic() + ROLE_PROPAGATION_TIMEOUT
+    while True:
+        try:
+            return client(endpoint, "ssm").create_activation(**params)
+        except ClientError as err:
+            if "Nonexistent role" not in err.response["Error"]["Message"] or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def register(endpoint, activation, fingerprint="fingerprint-1", **overrides):
@@ -107,6 +130,20 @@ def instance_client(endpoint, service, instance_id, fingerprint="fingerprint-1")
         aws_access_key_id=token["AccessKeyId"],
         aws_secret_access_key=token["SecretAccessKey"],
         aws_session_token=token["SessionToken"],
+    )
+
+
+def instance_agent_client(endpoint, instance_id, fingerprint="fingerprint-1"):
+    """The SSM agent's client once registered: its private actions, signed with the instance's role credentials."""
+    token = role_token(endpoint, instance_id, fingerprint)
+    return _agent_session().create_client(
+        "ssm",
+        endpoint_url=endpoint.url,
+        region_name=endpoint.region,
+        aws_access_key_id=token["AccessKeyId"],
+        aws_secret_access_key=token["SecretAccessKey"],
+        aws_session_token=token["SessionToken"],
+        config=NO_RETRIES,
     )
 
 

@@ -21,6 +21,7 @@ from moto.ecs.exceptions import InvalidParameterException
 
 EXTERNAL_ATTRIBUTE = "ecs.capability.external"
 AGENT = "AGENT"
+ATTRIBUTE = "ATTRIBUTE"
 MEMBER_OF = "MemberOf placement constraint unsatisfied"
 DISTINCT_INSTANCE = "DistinctInstance placement constraint unsatisfied"
 CONSTRAINT_TYPES = ("distinctInstance", "memberOf")
@@ -61,7 +62,8 @@ def requirements(definition):
     for container in containers:
         for binding in static_bindings(container, definition.network_mode):
             ports[binding["protocol"]].append(str(binding["hostPort"]))
-    return {"CPU": cpu, "MEMORY": memory, "PORTS": ports["tcp"], "PORTS_UDP": ports["udp"]}
+    attributes = [item["name"] for item in getattr(definition, "requires_attributes", None) or []]
+    return {"CPU": cpu, "MEMORY": memory, "PORTS": ports["tcp"], "PORTS_UDP": ports["udp"], "ATTRIBUTES": attributes}
 
 
 def static_bindings(container, network_mode):
@@ -144,6 +146,8 @@ def rejection(instance, needs, constraints, neighbours=0):
     """
     if not instance.agent_connected:
         return AGENT
+    if any(name not in instance.attributes for name in needs.get("ATTRIBUTES", [])):
+        return ATTRIBUTE  # requiresAttributes of the task definition the instance lacks
     reason = constraint_rejection(instance, constraints, neighbours)
     if reason:
         return reason

@@ -24,7 +24,7 @@ from moto.ecs import models as ecs_models
 from moto.ecs.exceptions import TaskDefinitionNotFoundException
 from moto.moto_api._internal import mock_random
 
-from . import clock, placement
+from . import clock, lifecycle, placement
 
 # Held across a scheduling pass and the request after it: the server answers requests in threads.
 LOCK = threading.RLock()
@@ -41,6 +41,7 @@ UNABLE_TO_PLACE = (
     "For more information, see the Troubleshooting section of the Amazon ECS Developer Guide."
 )
 CLOSEST = {
+    "ATTRIBUTE": "is missing an attribute required by your task.",
     "RESOURCE:MEMORY": "has insufficient memory available.",
     "RESOURCE:CPU": "has insufficient CPU units available.",
     "RESOURCE:PORTS": "is already using a port required by your task.",
@@ -120,24 +121,43 @@ def _containers(task, definition, status):
 
 
 def _mark_running(task, definition, execute_command):
-    now = clock.now()
-    task.created_at = task.pull_started_at = task.pull_stopped_at = task.connectivity_at = task.started_at = now
-    task.connectivity = "CONNECTED"
-    task.last_status = task.desired_status = "RUNNING"
+    """A task just placed, on its way to RUNNING (lifecycle.py: at once when FAKE_AWS_TASK_START is 0)."""
+    task.created_at = clock.now()
+    task.desired_status = "RUNNING"
     task.stopped_reason = None  # moto's "" would show as an empty stoppedReason
     task.health_status = "UNKNOWN"
     task.version = 1
     task.cpu, task.memory = definition.cpu, definition.memory
     task.enable_execute_command = bool(execute_command)
     task.containers = _containers(task, definition, "RUNNING")
+    if lifecycle.begin(task, definition.network_mode):
+        _arrive_running(task)
+
+
+def _arrive_running(task):
+    now = clock.now()
+    task.pull_started_at = task.pull_stopped_at = task.connectivity_at = task.started_at = now
+    task.connectivity = "CONNECTED"
+    task.last_status = "RUNNING"
+    for container in task.containers:
+        container["lastStatus"] = "RUNNING"
 
 
 def _mark_stopped(task, reason, code, exit_code):
-    now = clock.now()
-    task.last_status = task.desired_status = "STOPPED"
-    task.stopping_at = task.execution_stopped_at = task.stopped_at = now
+    """desiredStatus STOPPED now; STOPPED once lifecycle.py says so (at once when FAKE_AWS_TASK_STOP is 0)."""
+    task.stopping_at = clock.now()
     task.stop_code, task.stopped_reason = code, reason
     task.version = getattr(task, "version", 1) + 1
+    task.__dict__["exit_code_on_stop"] = exit_code
+    if lifecycle.request_stop(task):
+        _arrive_stopped(task)
+
+
+def _arrive_stopped(task):
+    now = clock.now()
+    task.last_status = "STOPPED"
+    task.execution_stopped_at = task.stopped_at = now
+    exit_code = task.__dict__.get("exit_code_on_stop")
     for container in task.containers if isinstance(task.containers, list) else []:
         if isinstance(container, dict):
             container["lastStatus"] = "STOPPED"
@@ -156,6 +176,8 @@ class SchedulerBackend(ecs_models.EC2ContainerServiceBackend):
         for cluster in list(self.clusters.values()):
             if cluster.status != "ACTIVE":
                 continue
+            for task in list(self.tasks.get(cluster.name, {}).values()):
+                lifecycle.advance(task, _arrive_running, _arrive_stopped)
             self._account(cluster)
             self._evict_lost(cluster)
             # DAEMON services last: their tasks leave a draining instance once the others have left.
@@ -166,7 +188,7 @@ class SchedulerBackend(ecs_models.EC2ContainerServiceBackend):
     def _forget_expired(self):
         horizon = clock.now() - RETENTION
         for tasks in self.tasks.values():
-            for arn in [arn for arn, task in tasks.items() if task.desired_status == "STOPPED" and getattr(task, "stopped_at", horizon) < horizon]:
+            for arn in [arn for arn, task in tasks.items() if task.last_status == "STOPPED" and getattr(task, "stopped_at", horizon) < horizon]:
                 del tasks[arn]
         for key in [key for key, service in self.services.items() if service.status == "INACTIVE" and getattr(service, "inactive_at", horizon) < horizon]:
             del self.services[key]
@@ -192,7 +214,7 @@ class SchedulerBackend(ecs_models.EC2ContainerServiceBackend):
 
     def _count(self, cluster):
         cluster.running_tasks_count = sum(1 for task in self._live_tasks(cluster) if task.last_status == "RUNNING")
-        cluster.pending_tasks_count = 0
+        cluster.pending_tasks_count = sum(1 for task in self._live_tasks(cluster) if task.last_status != "RUNNING")
         cluster.active_services_count = sum(1 for service in self._services_of(cluster) if service.status == "ACTIVE")
 
     # -- tasks ---------------------------------------------------------------------------------
@@ -309,8 +331,10 @@ class SchedulerBackend(ecs_models.EC2ContainerServiceBackend):
     def _retire(self, keep, leaving, desired, floor, changes):
         """Stop tasks beyond the desired count, then old or drained ones while enough stay healthy."""
         surplus = keep[desired:]
-        healthy = len(keep) - len(surplus) + len(leaving)
-        budget = len(leaving) if len(keep) - len(surplus) >= desired else max(0, healthy - floor)
+        # Only RUNNING tasks count as healthy: old ones leave once their replacements run.
+        running = [task for task in keep[:desired] if task.last_status == "RUNNING"]
+        healthy = len(running) + len([task for task in leaving if task.last_status == "RUNNING"])
+        budget = len(leaving) if len(running) >= desired else max(0, healthy - floor)
         leaving = sorted(leaving, key=lambda task: not self._on_instance_with_status(task, "DRAINING"))  # drained instances first
         for task in surplus + leaving[:budget]:
             reason = DRAINED if self._on_instance_with_status(task, "DRAINING") else SCALING.format(deployment=task.started_by)
@@ -388,15 +412,19 @@ class SchedulerBackend(ecs_models.EC2ContainerServiceBackend):
         """Deployments' counts and rollout state, the service's counts, status and events after a pass."""
         live = self._service_tasks(cluster, service)
         counts = Counter(task.started_by for task in live)
+        running = Counter(task.started_by for task in live if task.last_status == "RUNNING")
         primary = service.deployments[0]
         service.deployments = [primary] + [deployment for deployment in service.deployments[1:] if counts[deployment["id"]]]
         for deployment in service.deployments:
             desired = service.desired_count if deployment is primary and service.status == "ACTIVE" else 0
-            _update(deployment, desiredCount=desired, runningCount=counts[deployment["id"]], pendingCount=0)
-        service.running_count, service.pending_count = len(live), 0
+            ident = deployment["id"]
+            _update(deployment, desiredCount=desired, runningCount=running[ident], pendingCount=counts[ident] - running[ident])
+        service.running_count = sum(running.values())
+        service.pending_count = len(live) - service.running_count
         self._report_changes(service, changes)
-        # A deleted service stays DRAINING for the pass that stops its last tasks, as clients see it on AWS.
-        if service.status == "DRAINING" and not live and not changes["stopped"]:
+        stopping = [task for task in self.tasks.get(cluster.name, {}).values() if task.group == f"service:{service.name}" and task.last_status != "STOPPED"]
+        # A deleted service stays DRAINING until its last tasks have stopped, as clients see it on AWS.
+        if service.status == "DRAINING" and not live and not stopping and not changes["stopped"]:
             service.status, service.inactive_at = "INACTIVE", clock.now()
             return
         steady = (

@@ -26,11 +26,13 @@ def build_app():
     # pylint: disable=import-outside-toplevel  # moto reads its settings from the environment at import
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-    from fake_aws import ecs, shapes, speed, ssm
+    from fake_aws import ecs, iam, limits, shapes, speed, ssm
     from fake_aws.private import PrivateApi
 
     shapes.install()
     speed.install()
+    iam.install()
+    limits.install()
     ssm.install()
     ecs.install()
     dispatcher = DomainDispatcherApplication(create_backend_app)

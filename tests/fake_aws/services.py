@@ -7,10 +7,12 @@
   ``schedulingStrategy``, ``enableExecuteCommand``, ``enableECSManagedTags``, ``propagateTags``
   (default NONE), ``healthCheckGracePeriodSeconds``, ``networkConfiguration``, ``createdAt``.
   A name in use is refused as AWS refuses it; DAEMON takes no desired count.
-* UpdateService: a new task definition (a family means its latest ACTIVE revision), other
-  placement or network settings, or ``forceNewDeployment`` start a new PRIMARY deployment (the
-  previous ones become ACTIVE and are drained by the scheduler); ``desiredCount`` and
-  ``deploymentConfiguration`` (merged into the current one) change in place.
+* UpdateService: a new task definition (a family means its latest ACTIVE revision), network
+  configuration, platform version, load balancers, service registries or ``forceNewDeployment``
+  start a new PRIMARY deployment (the previous ones become ACTIVE and are drained by the
+  scheduler); placement, capacity provider strategy, ECS Exec, managed tags, tag propagation,
+  ``desiredCount`` and ``deploymentConfiguration`` (merged into the current one) change in place,
+  as botocore documents each member. The deployment controller cannot change.
 * DeleteService refuses a REPLICA service above 0 tasks unless ``force``; the service is DRAINING
   until its tasks are stopped, then INACTIVE (describable for an hour, no longer listed).
 * ListServices pages by 10, as AWS does.
@@ -20,7 +22,7 @@ from moto.core.responses import ActionResult
 from moto.core.utils import camelcase_to_underscores
 from moto.ecs.exceptions import ECSException, InvalidParameterException
 
-from . import clock, placement
+from . import anywhere, clock, placement
 from .scheduler import launch_kind, new_deployment, with_security_groups
 from .tasks import TasksBackend, paginate
 
@@ -40,20 +42,21 @@ OPTIONS = (
     "health_check_grace_period_seconds",
     "availability_zone_rebalancing",
 )
-# UpdateService members that make AWS start a new deployment when they change.
-REDEPLOYING = (
+# UpdateService members that make AWS start a new deployment when they change ("This parameter triggers a new
+# service deployment" in botocore's UpdateService documentation); the task definition and forceNewDeployment too.
+REDEPLOYING = ("network_configuration", "platform_version", "load_balancers", "service_registries")
+# Members that change the service only ("This parameter doesn't trigger a new service deployment"): tasks started
+# from then on follow them; those running stay as they are.
+IN_PLACE = (
+    "health_check_grace_period_seconds",
+    "availability_zone_rebalancing",
     "capacity_provider_strategy",
-    "network_configuration",
     "placement_constraints",
     "placement_strategy",
-    "platform_version",
     "enable_execute_command",
     "enable_ecs_managed_tags",
     "propagate_tags",
-    "load_balancers",
-    "service_registries",
 )
-IN_PLACE = ("health_check_grace_period_seconds", "availability_zone_rebalancing")
 CREATE_MEMBERS = (
     "loadBalancers", "serviceRegistries", "platformVersion", "role", "deploymentConfiguration", "placementConstraints",
     "placementStrategy", "networkConfiguration", "healthCheckGracePeriodSeconds", "capacityProviderStrategy",
@@ -100,9 +103,18 @@ class ServicesBackend(TasksBackend):
         daemon = scheduling_strategy == "DAEMON"
         if daemon and desired_count is not None:
             raise InvalidParameterException(DAEMON_DESIRED)
+        anywhere.check_external_request(
+            {
+                "loadBalancers": load_balancers, "serviceRegistries": kwargs.get("service_registries"), "role": kwargs.get("role_arn"),
+                "platformVersion": kwargs.get("platform_version"), "capacityProviderStrategy": options["capacity_provider_strategy"],
+                "deploymentController": deployment_controller,
+            },
+            launch_type,
+        )  # fmt: skip
         launch_type, options["capacity_provider_strategy"] = self._launch(cluster, launch_type, options["capacity_provider_strategy"])
         if task_definition_str:
-            self.require_launch_type(task_definition_str, launch_kind(launch_type, options["capacity_provider_strategy"]))
+            definition = self.require_launch_type(task_definition_str, launch_kind(launch_type, options["capacity_provider_strategy"]))
+            anywhere.check_network(definition, kwargs.get("network_configuration"))
         options["deployment_configuration"] = deployment_configuration(options["deployment_configuration"], None, daemon)
         options["placement_constraints"] = placement.check_constraints(options["placement_constraints"])
         options["placement_strategy"] = placement.check_strategy(options["placement_strategy"])
@@ -154,6 +166,7 @@ class ServicesBackend(TasksBackend):
         if service.status != "ACTIVE":
             raise service_not_active()
         daemon = service.scheduling_strategy == "DAEMON"
+        self._check_update(service, properties)
         if "desired_count" in properties:
             if daemon:
                 raise InvalidParameterException(DAEMON_DESIRED)
@@ -165,6 +178,17 @@ class ServicesBackend(TasksBackend):
         if redeploy or properties.get("force_new_deployment"):
             _begin_deployment(service)
         return service
+
+    def _check_update(self, service, properties):
+        """What AWS refuses in UpdateService, found before anything changes."""
+        anywhere.check_controller_unchanged(service, properties.pop("deployment_controller", None))
+        members = {"loadBalancers": "load_balancers", "serviceRegistries": "service_registries", "platformVersion": "platform_version",
+                   "capacityProviderStrategy": "capacity_provider_strategy"}  # fmt: skip
+        anywhere.check_external_request({member: properties.get(name) for member, name in members.items()}, service.launch_type)
+        if "task_definition" in properties or "network_configuration" in properties:
+            kind = launch_kind(service.launch_type, properties.get("capacity_provider_strategy") or service.capacity_provider_strategy)
+            definition = self.require_launch_type(properties.get("task_definition") or service.task_definition, kind)
+            anywhere.check_network(definition, properties.get("network_configuration", service.network_configuration))
 
     def _update_task_definition(self, service, task_definition_str):
         if not task_definition_str:
@@ -210,7 +234,7 @@ class ServicesBackend(TasksBackend):
         return sorted(
             service.arn
             for service in self._services_of(cluster)
-            if service.status != "INACTIVE"
+            if service.status == "ACTIVE"  # DRAINING (deleted) services are not listed, as on AWS
             and scheduling_strategy in (None, service.scheduling_strategy)
             and launch_type in (None, service.launch_type)
         )

@@ -26,16 +26,14 @@ from datetime import datetime, timedelta
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_der_public_key
 from moto.core.responses import ActionResult, EmptyResult
-from moto.iam.models import iam_backends
 from moto.moto_server import werkzeug_app
 from moto.ssm import models as ssm_models
 from moto.ssm import urls as ssm_urls
 from moto.ssm.exceptions import SSMException, ValidationException
 from moto.ssm.responses import SimpleSystemManagerResponse
 from moto.sts.models import sts_backends
-from moto.utilities.utils import get_partition
 
-from . import clock
+from . import clock, iam
 from .shapes import check_input, parse_timestamp
 
 DEFAULT_EXPIRY = timedelta(hours=24)
@@ -206,12 +204,8 @@ class HybridSsmBackend(ssm_models.SimpleSystemManagerBackend):  # pylint: disabl
             raise error("InvalidActivation", f"Activation {activation_id} does not exist.")
 
     def _require_role(self, iam_role):
-        iam = iam_backends[self.account_id][get_partition(self.region_name)]
-        path, _slash, name = iam_role.rpartition("/")
-        role = next((role for role in iam.roles.values() if role.name == name), None)
-        if role is None or (path and role.path.strip("/") != path):
-            # The message AWS sends for an unknown role.
-            raise ValidationException(f"Not existing role: arn:{self.partition}:iam::{self.account_id}:role/{iam_role}")
+        # Exists, trusts ssm.amazonaws.com and is visible to SSM yet (iam.py), as AWS checks it.
+        iam.require_ssm_role(self.account_id, self.partition, iam_role)
 
     @staticmethod
     def _expiration_date(requested):
@@ -441,10 +435,11 @@ class HybridSsmResponse:
     def request_managed_instance_role_token(self):
         params = self._request("RequestManagedInstanceRoleToken")
         # The agent signs with its private key; the access key of that signature is the instance id.
-        match = re.search(r"Credential=(mi-[0-9a-f]{17})/", self.headers.get("Authorization", ""))
+        match = re.search(r"Credential=(mi-[0-9a-f]{17})/\d{8}/([^/]+)/", self.headers.get("Authorization", ""))
         backend = find_instance_backend(match.group(1)) if match else None
-        if backend is None:
-            raise error("InvalidInstanceId", "The request is not signed by a registered managed instance.")
+        # An instance belongs to its activation's region: signed for another region, it is unknown there.
+        if backend is None or backend.region_name != match.group(2):
+            raise error("InvalidInstanceId", "The request is not signed by a managed instance registered in this region.")
         role = backend.request_role_token(match.group(1), params["Fingerprint"])
         return ActionResult(
             {
@@ -458,8 +453,8 @@ class HybridSsmResponse:
 
     def update_instance_information(self):
         params = self._request("UpdateInstanceInformation")
-        backend = find_instance_backend(params["InstanceId"]) or self.ssm_backend
-        backend.update_instance_information(params)
+        # The backend of the region the request is signed for: an instance of another region is unknown here.
+        self.ssm_backend.update_instance_information(params)
         return EmptyResult()
 
     def describe_instance_information(self):

@@ -19,7 +19,7 @@ from moto.core.responses import ActionResult
 from moto.core.utils import camelcase_to_underscores
 from moto.ecs.exceptions import EcsClientException, InvalidParameterException
 
-from . import placement
+from . import anywhere, lifecycle, placement
 from .scheduler import SchedulerBackend, launch_kind
 
 DESCRIBE_TASKS_TAGS = "DescribeTasksResponse.tasks.Task.tags"
@@ -58,7 +58,9 @@ class TasksBackend(SchedulerBackend):
             strategy = cluster.default_capacity_provider_strategy or None
             launch_type = None if strategy else "EC2"  # AWS's default without a strategy
         kind = launch_kind(launch_type, strategy)
+        anywhere.check_external_request({"platformVersion": options.get("platform_version"), "capacityProviderStrategy": strategy}, launch_type)
         definition = self.require_launch_type(task_definition_str, kind)
+        anywhere.check_network(definition, options.get("network_configuration"))
         constraints = placement.check_constraints(list(definition.placement_constraints or []) + list(options.get("placement_constraints") or []))
         order = placement.check_strategy(options.get("placement_strategy"))
         if kind != "FARGATE" and not self.instances_of_kind(cluster, kind):
@@ -151,7 +153,7 @@ class TasksBackend(SchedulerBackend):
         found, failures = [], []
         for reference in references:
             task = self.find_task(cluster, reference)
-            if task is not None:
+            if task is not None and lifecycle.visible(task):
                 found.append(task)
             else:
                 arn = f"arn:{self.partition}:ecs:{self.region_name}:{self.account_id}:task/{cluster.name}/{reference}"

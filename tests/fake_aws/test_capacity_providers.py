@@ -278,6 +278,11 @@ def test_a_provider_a_cluster_has_is_not_deleted(fake_aws, ecs, listed_as):
     assert (found["status"], found["updateStatus"], found["updateStatusReason"]) == ("ACTIVE", "DELETE_FAILED", reason)
     # Once no ACTIVE cluster has it (a deleted cluster does not count), it goes.
     ecs.put_cluster_capacity_providers(cluster="site-a", capacityProviders=[], defaultCapacityProviderStrategy=[])
+    with pytest.raises(ClientError) as excinfo:  # a cluster with a provider cannot be deleted (botocore's DeleteCluster errors)
+        ecs.delete_cluster(cluster="site-b")
+    assert error_of(excinfo)[0] == "ClusterContainsCapacityProviderException"
+    ecs.put_cluster_capacity_providers(cluster="site-b", capacityProviders=[], defaultCapacityProviderStrategy=[])
+    ecs.create_cluster(clusterName="site-b", capacityProviders=["edge"])  # unchanged: it exists
     ecs.delete_cluster(cluster="site-b")
     assert ecs.delete_capacity_provider(capacityProvider="edge")["capacityProvider"]["updateStatus"] == "DELETE_IN_PROGRESS"
     assert provider(ecs, "edge")["status"] == "INACTIVE"

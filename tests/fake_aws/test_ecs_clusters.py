@@ -7,7 +7,9 @@ from fake_aws.helpers import Site, auto_scaling_group, client, error_of
 
 
 def cluster(endpoint, name="edge"):
-    return client(endpoint, "ecs").describe_clusters(clusters=[name])["clusters"][0]
+    """The cluster with everything DescribeClusters includes when asked."""
+    include = ["SETTINGS", "CONFIGURATIONS", "STATISTICS", "ATTACHMENTS", "TAGS"]
+    return client(endpoint, "ecs").describe_clusters(clusters=[name], include=include)["clusters"][0]
 
 
 def test_new_clusters_describe_empty_capacity_provider_lists(fake_aws):

@@ -8,6 +8,8 @@ from botocore.exceptions import ClientError
 
 from fake_aws.helpers import advance_clock, client, create_activation, create_role, error_of, register
 
+NOT_TRUSTED = "Nonexistent role or missing ssm service principal in trust policy: arn:aws:iam::123456789012:role/"
+
 
 def describe(endpoint, **params):
     return client(endpoint, "ssm").describe_activations(**params)["ActivationList"]
@@ -64,15 +66,15 @@ def test_keeps_what_it_was_given(fake_aws):
         ({"RegistrationLimit": 1001}, "Value '1001' at 'registrationLimit' failed to satisfy constraint: Member must have value less than or equal to 1000"),
         ({"ExpirationDate": datetime.now(timezone.utc) - timedelta(minutes=1)}, "ExpirationDate must be in the future."),
         ({"ExpirationDate": datetime.now(timezone.utc) + timedelta(days=31)}, "ExpirationDate must be within 30 days of the current date."),
-        ({"IamRole": "missing-role"}, "Not existing role: arn:aws:iam::123456789012:role/missing-role"),
-        ({"IamRole": "other-path/ecs-anywhere"}, "Not existing role: arn:aws:iam::123456789012:role/other-path/ecs-anywhere"),
+        ({"IamRole": "missing-role"}, NOT_TRUSTED + "missing-role"),
+        ({"IamRole": "other-path/ecs-anywhere"}, NOT_TRUSTED + "other-path/ecs-anywhere"),
         ({"DefaultInstanceName": "no spaces? no!"}, "at 'defaultInstanceName' failed to satisfy constraint: Member must satisfy regular expression pattern"),
     ],
 )
 def test_create_refuses_what_aws_refuses(fake_aws, params, message):
     create_role(fake_aws)
     with pytest.raises(ClientError) as excinfo:
-        create_activation(fake_aws, **params)
+        client(fake_aws, "ssm").create_activation(**{"IamRole": "ecs-anywhere", **params})
     code, text, status = error_of(excinfo)
     assert (code, status) == ("ValidationException", 400)
     assert message in text

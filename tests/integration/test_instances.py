@@ -23,15 +23,14 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from fake_aws.helpers import create_activation
+from fake_aws.helpers import create_role
 from fake_aws.shapes import botocore_session
 from test_targets import run_target
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 CLUSTER = "edge"
 ROLE = "ecsAnywhereRole"
-TRUST_SSM = json.dumps(
-    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ssm.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-)
 RESOURCES = [
     {"name": "CPU", "type": "INTEGER", "integerValue": 2048},
     {"name": "MEMORY", "type": "INTEGER", "integerValue": 3840},
@@ -131,10 +130,10 @@ class Fleet:
         self.ecs = endpoint.client("ecs")
         self.ssm = endpoint.client("ssm")
         self.public = public_key()
-        endpoint.client("iam").create_role(RoleName=ROLE, AssumeRolePolicyDocument=TRUST_SSM)
+        create_role(endpoint, ROLE)  # trusted by SSM, with ECS Anywhere's two managed policies
 
     def activation(self, **params):
-        return self.ssm.create_activation(IamRole=ROLE, RegistrationLimit=100, **params)
+        return create_activation(self.endpoint, IamRole=ROLE, RegistrationLimit=100, **params)
 
     def host(self, name, activation, address, report=True):
         host = Host(self.endpoint, name, address).register_ssm(activation, self.public)

@@ -22,6 +22,8 @@ from .service import list_service_arns
 
 # DescribeClusters takes at most 100 clusters per call.
 DESCRIBE_CLUSTERS_LIMIT = 100
+# DescribeTasks takes at most 100 tasks per call.
+DESCRIBE_TASKS_LIMIT = 100
 # DescribeContainerInstances takes at most 100 instances per call.
 DESCRIBE_INSTANCES_LIMIT = 100
 CLUSTER_INCLUDE = ["ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"]
@@ -143,6 +145,19 @@ def stop_tasks(client, cluster, reason):
     for arn in arns:
         client.stop_task(cluster=cluster, task=arn, reason=reason, aws_retry=True)
     return arns
+
+
+@ECSErrorHandler.common_error_handler("wait for the tasks of cluster {cluster} to stop")
+def wait_tasks_stopped(client, cluster, timeout):
+    """Wait until no task of the cluster is still stopping: DeleteCluster refuses while one is (ClusterContainsTasksException)."""
+    arns = paginated_query_with_retries(client, "list_tasks", retry_decorator=RETRY, cluster=cluster, desiredStatus="STOPPED")["taskArns"]
+    stopping = []
+    for batch in chunks(arns, DESCRIBE_TASKS_LIMIT):
+        tasks = client.describe_tasks(cluster=cluster, tasks=batch, aws_retry=True).get("tasks", [])
+        stopping.extend(task["taskArn"] for task in tasks if task.get("lastStatus") != "STOPPED")
+    for batch in chunks(stopping, DESCRIBE_TASKS_LIMIT):
+        waiter(client, "TasksStopped", timeout).wait(cluster=cluster, tasks=batch)
+    return stopping
 
 
 @ECSErrorHandler.common_error_handler("deregister container instance {arn} from cluster {cluster}")

@@ -32,6 +32,15 @@ SERVICE_FIELDS = dict(
 _NOT_SETTINGS = {"cluster", "serviceName", "clientToken", "tags"}
 # Lists whose order means nothing to ECS.
 _SET_LIKE = {"placementConstraints", "loadBalancers", "serviceRegistries", "capacityProviderStrategy"}
+# Capabilities the ECS agent removes on external instances (amazon-ecs-agent agent/app/agent_capability.go,
+# externalUnsupportedCapabilities): a task definition requiring one never runs there.
+EXTERNAL_LACKS = frozenset((
+    "ecs.capability.task-eni", "ecs.capability.cni-plugin-version", "ecs.capability.task-eni.ipv6", "ecs.capability.task-eni-block-instance-metadata",
+    "ecs.capability.task-eni-trunking", "ecs.capability.aws-appmesh", "ecs.capability.task-eia", "ecs.capability.task-eia.optimized-cpu",
+    "ecs.capability.service-connect-v1", "ecs.capability.storage.ebs-task-volume-attach", "ecs.capability.fault-injection",
+))
+# UpdateService takes deploymentController, but ECS refuses to change it on an existing service.
+ALSO_IMMUTABLE = ("deploymentController",)
 # DescribeServices takes at most 10 services per call.
 DESCRIBE_SERVICES_LIMIT = 10
 # How many service events explain a failed wait.
@@ -43,7 +52,7 @@ def immutable_fields(service_model):
     """Settings CreateService takes and UpdateService does not: read from botocore's model, not kept by hand."""
     create = set(service_model.operation_model("CreateService").input_shape.members)
     update = set(service_model.operation_model("UpdateService").input_shape.members)
-    return sorted(create - update - _NOT_SETTINGS)
+    return sorted((create - update - _NOT_SETTINGS) | set(ALSO_IMMUTABLE))
 
 
 def desired_settings(params):
@@ -103,8 +112,14 @@ def external_errors(settings, task_definition):
         "networkConfiguration": "network_configuration: EXTERNAL instances do not support awsvpc networking",
         "loadBalancers": "load_balancers: EXTERNAL services cannot use Elastic Load Balancing",
         "serviceRegistries": "service_registries: EXTERNAL services cannot use Cloud Map service discovery",
+        "role": "role: EXTERNAL services take no IAM role (it is for load balancers)",
+        "platformVersion": "platform_version: only for Fargate, not for EXTERNAL",
+        "capacityProviderStrategy": "capacity_provider_strategy: EXTERNAL instances are not in capacity providers; use launch_type EXTERNAL alone",
     }
     errors.extend(message for field, message in unsupported.items() if settings.get(field))
+    controller = (settings.get("deploymentController") or {}).get("type", "ECS")
+    if controller != "ECS":
+        errors.append(f"deployment_controller: EXTERNAL services support the ECS (rolling update) controller only, not {controller}")
     if task_definition:
         arn = task_definition.get("taskDefinitionArn")
         if task_definition.get("networkMode") == "awsvpc":
@@ -112,7 +127,22 @@ def external_errors(settings, task_definition):
         compatibilities = task_definition.get("compatibilities")
         if compatibilities and "EXTERNAL" not in compatibilities:
             errors.append(f"task_definition: {arn} is compatible with {', '.join(compatibilities)}, not EXTERNAL")
+        lacking = [item["name"] for item in task_definition.get("requiresAttributes") or [] if item.get("name") in EXTERNAL_LACKS]
+        if lacking:
+            errors.append(f"task_definition: {arn} requires {', '.join(lacking)}, which the ECS agent does not offer on EXTERNAL instances")
     return errors
+
+
+def network_errors(settings, task_definition, creating=True):
+    """networkConfiguration goes with the awsvpc network mode only, and awsvpc needs one (ECS refuses both)."""
+    if not task_definition:
+        return []
+    arn, mode = task_definition.get("taskDefinitionArn"), task_definition.get("networkMode", "bridge")
+    if settings.get("networkConfiguration") and mode != "awsvpc":
+        return [f"network_configuration: only for network mode awsvpc; {arn} uses {mode}"]
+    if creating and mode == "awsvpc" and not settings.get("networkConfiguration") and settings.get("launchType") != "EXTERNAL":
+        return [f"network_configuration: required, {arn} uses network mode awsvpc"]
+    return []
 
 
 @ECSErrorHandler.common_error_handler("list services of cluster {cluster}")

@@ -4,6 +4,8 @@
 
 """ECS tasks: run, stop, and keep N of a definition running for a ``startedBy`` group."""
 
+import time
+
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
 
 from ..waiters import waiter
@@ -14,6 +16,10 @@ from .common import chunks
 # RunTask starts at most 10 tasks per call; DescribeTasks and StopTask batches likewise.
 RUN_TASK_LIMIT = 10
 DESCRIBE_TASKS_LIMIT = 100
+# How long a listed task may stay MISSING from DescribeTasks before it is taken as gone, and how often to look.
+SETTLE_TIMEOUT = 15
+SETTLE_DELAY = 1
+NOT_YET_DESCRIBED = {"state": "retry", "matcher": "pathAny", "argument": "failures[].reason", "expected": "MISSING"}
 
 
 @ECSErrorHandler.common_error_handler("list tasks started by {started_by} in cluster {cluster}")
@@ -31,9 +37,18 @@ def describe_tasks(client, cluster, arns):
     return found
 
 
-def live_tasks(client, cluster, started_by):
-    """Tasks of a startedBy group that ECS means to keep running (pending ones too), oldest first."""
-    tasks = describe_tasks(client, cluster, list_live_task_arns(client, cluster, started_by))
+def live_tasks(client, cluster, started_by, settle_timeout=SETTLE_TIMEOUT):
+    """Tasks of a startedBy group that ECS means to keep running (pending ones too), oldest first.
+
+    ListTasks can name a task that DescribeTasks does not show yet (MISSING: AWS is eventually
+    consistent); such a task still counts, so it is described again until it shows.
+    """
+    arns = list_live_task_arns(client, cluster, started_by)
+    tasks = describe_tasks(client, cluster, arns)
+    deadline = time.monotonic() + settle_timeout
+    while len(tasks) < len(arns) and time.monotonic() < deadline:
+        time.sleep(SETTLE_DELAY)
+        tasks = describe_tasks(client, cluster, arns)
     tasks = [task for task in tasks if task.get("desiredStatus") == "RUNNING"]
     return sorted(tasks, key=lambda task: (str(task.get("createdAt", "")), task["taskArn"]))
 
@@ -72,10 +87,14 @@ def stop_tasks(client, cluster, arns, reason):
 
 
 def wait_for_tasks(client, cluster, arns, status, timeout):
-    """botocore's TasksRunning or TasksStopped waiter over every task in ``arns``."""
+    """botocore's TasksRunning or TasksStopped waiter over every task in ``arns``.
+
+    A task RunTask just started can be MISSING from DescribeTasks for a moment; botocore's
+    TasksRunning gives up on MISSING at once, ours keeps polling (within the timeout).
+    """
     name = "TasksRunning" if status == "RUNNING" else "TasksStopped"
     for batch in chunks(list(arns), DESCRIBE_TASKS_LIMIT):
-        waiter(client, name, timeout).wait(cluster=cluster, tasks=batch)
+        waiter(client, name, timeout, extra_acceptors=[NOT_YET_DESCRIBED]).wait(cluster=cluster, tasks=batch)
 
 
 def stop_reasons(tasks):

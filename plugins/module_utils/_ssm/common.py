@@ -14,6 +14,29 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 RETRY = AWSRetry.jittered_backoff(retries=10, catch_extra_error_codes=["ThrottlingException", "InternalServerError", "TooManyUpdates"])
 
 
+# IAM is eventually consistent: a role made a moment ago is refused by CreateActivation with this
+# ValidationException (the same words as for a role that does not exist or does not trust SSM), so it
+# is retried for about half a minute, as AWS advises and Terraform's aws_ssm_activation does.
+NEW_ROLE_MESSAGE = "Nonexistent role or missing ssm service principal in trust policy"
+NEW_ROLE_CODE = "ValidationException: role not yet visible to SSM"
+
+
+class NewRoleRetry(AWSRetry):
+    """AWSRetry that also tells a role SSM does not see yet apart from other ValidationExceptions."""
+
+    @staticmethod
+    def status_code_from_exception(error):
+        code = AWSRetry.status_code_from_exception(error)
+        if code == "ValidationException" and NEW_ROLE_MESSAGE in error.response["Error"].get("Message", ""):
+            return NEW_ROLE_CODE
+        return code
+
+
+NEW_ROLE_RETRY = NewRoleRetry.jittered_backoff(
+    retries=10, delay=2, max_delay=10, catch_extra_error_codes=["ThrottlingException", "InternalServerError", "TooManyUpdates", NEW_ROLE_CODE]
+)
+
+
 class AnsibleSSMError(AnsibleAWSError):
     pass
 

@@ -6,6 +6,7 @@ import pytest
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import desired_settings
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import external_errors
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import immutable_fields
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import network_errors
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import plan_changes
 
 ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3"
@@ -39,7 +40,7 @@ def params(**given):
 
 def test_immutable_fields_come_from_the_model():
     fields = immutable_fields(botocore.session.get_session().get_service_model("ecs"))
-    assert {"launchType", "schedulingStrategy", "role"} <= set(fields)
+    assert {"launchType", "schedulingStrategy", "role", "deploymentController"} <= set(fields)
     assert "desiredCount" not in fields and "taskDefinition" not in fields and "tags" not in fields
 
 
@@ -102,6 +103,14 @@ def test_plan_changes_fills_capacity_provider_defaults():
          ["task_definition: " + ARN + " uses network mode awsvpc"]),
         ({"launchType": "EXTERNAL"}, {"taskDefinitionArn": ARN, "networkMode": "awsvpc", "compatibilities": ["FARGATE"]},
          ["task_definition: " + ARN + " uses network mode awsvpc", "task_definition: " + ARN + " is compatible with FARGATE"]),
+        ({"launchType": "EXTERNAL", "role": "ecsServiceRole"}, None, ["role:"]),
+        ({"launchType": "EXTERNAL", "platformVersion": "LATEST"}, None, ["platform_version:"]),
+        ({"launchType": "EXTERNAL", "capacityProviderStrategy": [{"capacityProvider": "cp"}]}, None, ["capacity_provider_strategy:"]),
+        ({"launchType": "EXTERNAL", "deploymentController": {"type": "CODE_DEPLOY"}}, None, ["deployment_controller:"]),
+        ({"launchType": "EXTERNAL", "deploymentController": {"type": "ECS"}}, None, []),
+        ({"launchType": "EXTERNAL"}, {"taskDefinitionArn": ARN, "networkMode": "bridge", "requiresAttributes": [{"name": "ecs.capability.aws-appmesh"}]},
+         ["task_definition: " + ARN + " requires ecs.capability.aws-appmesh"]),
+        ({"launchType": "EXTERNAL"}, {"taskDefinitionArn": ARN, "networkMode": "bridge", "requiresAttributes": [{"name": "ecs.capability.efs"}]}, []),
     ],
 )
 def test_external_errors(settings, task_definition, expected):
@@ -109,3 +118,23 @@ def test_external_errors(settings, task_definition, expected):
     assert len(errors) == len(expected)
     for error, start in zip(errors, expected):
         assert error.startswith(start)
+
+
+AWSVPC = {"taskDefinitionArn": ARN, "networkMode": "awsvpc"}
+BRIDGE = {"taskDefinitionArn": ARN, "networkMode": "bridge"}
+NETWORK = {"awsvpcConfiguration": {"subnets": ["s"]}}
+
+
+@pytest.mark.parametrize(
+    "settings, task_definition, creating, expected",
+    [
+        ({"networkConfiguration": NETWORK}, AWSVPC, True, []),
+        ({"networkConfiguration": NETWORK}, BRIDGE, True, ["network_configuration: only for network mode awsvpc; " + ARN + " uses bridge"]),
+        ({}, AWSVPC, True, ["network_configuration: required, " + ARN + " uses network mode awsvpc"]),
+        ({}, AWSVPC, False, []),  # an existing service keeps its network configuration
+        ({}, BRIDGE, True, []),
+        ({"networkConfiguration": NETWORK}, None, True, []),
+    ],
+)
+def test_network_errors(settings, task_definition, creating, expected):
+    assert network_errors(settings, task_definition, creating) == expected

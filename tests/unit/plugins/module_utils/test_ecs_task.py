@@ -1,9 +1,16 @@
 """ecs_task's plan: exactly N tasks of one definition for a startedBy group."""
 
+import boto3
 import pytest
+from botocore.stub import Stubber
 
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import RETRY
+
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import live_tasks
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import plan_running
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import stop_reasons
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import wait_for_tasks
 
 V1 = "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:1"
 V2 = "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:2"
@@ -51,3 +58,36 @@ def test_stop_reasons_name_exit_codes():
             "containers": [{"name": "app", "exit_code": 137, "reason": "OutOfMemoryError: Container killed due to memory usage"}],
         }
     ]
+
+
+def stubbed_ecs():
+    ecs = boto3.client("ecs", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+    return ecs, Stubber(ecs)
+
+
+ARN = "arn:aws:ecs:us-east-1:123456789012:task/edge/0123456789abcdef"
+
+
+def test_waiting_for_running_tasks_keeps_polling_while_they_are_missing(monkeypatch):
+    # A task RunTask just started can be MISSING from DescribeTasks (eventual consistency); botocore's waiter would fail.
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    ecs, stubber = stubbed_ecs()
+    stubber.add_response("describe_tasks", {"tasks": [], "failures": [{"arn": ARN, "reason": "MISSING"}]})
+    stubber.add_response("describe_tasks", {"tasks": [{"taskArn": ARN, "lastStatus": "PENDING"}], "failures": []})
+    stubber.add_response("describe_tasks", {"tasks": [{"taskArn": ARN, "lastStatus": "RUNNING"}], "failures": []})
+    with stubber:
+        wait_for_tasks(ecs, "edge", [ARN], "RUNNING", timeout=60)
+    stubber.assert_no_pending_responses()
+
+
+def test_live_tasks_describes_again_a_listed_task_not_yet_described(monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    ecs, stubber = stubbed_ecs()
+    stubber.add_response("list_tasks", {"taskArns": [ARN]})
+    stubber.add_response("describe_tasks", {"tasks": [], "failures": [{"arn": ARN, "reason": "MISSING"}]})
+    task = {"taskArn": ARN, "lastStatus": "PENDING", "desiredStatus": "RUNNING", "taskDefinitionArn": V2}
+    stubber.add_response("describe_tasks", {"tasks": [task], "failures": []})
+    with stubber:
+        wrapped = RetryingBotoClientWrapper(ecs, RETRY)  # as the module's client: calls take aws_retry
+        assert [found["taskArn"] for found in live_tasks(wrapped, "edge", "group")] == [ARN]
+    stubber.assert_no_pending_responses()

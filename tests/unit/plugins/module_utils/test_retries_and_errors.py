@@ -91,3 +91,33 @@ def test_cluster_creation_waits_for_a_new_service_linked_role(no_sleep):
     raw = FakeClient(create_cluster=[not_ready])
     with pytest.raises(AnsibleECSError, match="create cluster edge"):
         ecs_cluster.create_cluster(RetryingBotoClientWrapper(raw, ECS_RETRY), "edge", {"clusterName": "edge"})
+
+
+NEW_ROLE = "Nonexistent role or missing ssm service principal in trust policy: arn:aws:iam::123456789012:role/r"
+
+
+def validation(message):
+    return ClientError({"Error": {"Code": "ValidationException", "Message": message}}, "CreateActivation")
+
+
+def test_activation_waits_for_a_new_role_to_reach_ssm(no_sleep):
+    raw = FakeClient(create_activation=[validation(NEW_ROLE), validation(NEW_ROLE), {"ActivationId": "id-1", "ActivationCode": CODE}])
+    client = RetryingBotoClientWrapper(raw, SSM_RETRY)
+    assert ssm_activation.create_activation(client, "edge", {"IamRole": "r"}) == ("id-1", CODE)
+    assert len(raw.calls) == 3 and len(no_sleep) == 2
+
+
+def test_activation_gives_up_on_a_role_that_never_becomes_usable(no_sleep):
+    raw = FakeClient(create_activation=[validation(NEW_ROLE)] * 10)
+    client = RetryingBotoClientWrapper(raw, SSM_RETRY)
+    with pytest.raises(AnsibleSSMError, match="Nonexistent role"):
+        ssm_activation.create_activation(client, "edge", {"IamRole": "r"})
+    assert len(raw.calls) == 10 and sum(no_sleep) <= 60
+
+
+def test_activation_does_not_retry_other_validation_errors(no_sleep):
+    raw = FakeClient(create_activation=[validation("ExpirationDate must be in the future.")])
+    client = RetryingBotoClientWrapper(raw, SSM_RETRY)
+    with pytest.raises(AnsibleSSMError, match="ExpirationDate"):
+        ssm_activation.create_activation(client, "edge", {"IamRole": "r"})
+    assert len(raw.calls) == 1 and no_sleep == []
