@@ -168,8 +168,16 @@ def _activation(testbed, limit):
             iam.attach_role_policy(RoleName=role, PolicyArn=f"arn:aws:iam::aws:policy/{policy}")
     except iam.exceptions.EntityAlreadyExistsException:
         pass
-    answer = ssm.create_activation(IamRole=role, RegistrationLimit=limit, DefaultInstanceName="testbed")
-    return answer["ActivationId"], answer["ActivationCode"]
+    # A new role is not usable by SSM at once (eventual consistency, as on AWS): retry for a while.
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            answer = ssm.create_activation(IamRole=role, RegistrationLimit=limit, DefaultInstanceName="testbed")
+            return answer["ActivationId"], answer["ActivationCode"]
+        except ssm.exceptions.ClientError as error:
+            if "ssm service principal" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def _install_by_hand(testbed, host, what):
