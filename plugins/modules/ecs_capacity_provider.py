@@ -309,13 +309,14 @@ def plan(module, client, request):
     return the_plan, provider
 
 
-def apply(module, client, the_plan, provider):
+def apply(module, client, progress, the_plan, provider):
     """Make the planned calls; the only place that looks at check mode."""
     params = module.params
     name = params["name"]
     result = {"changed": the_plan.changed, "diff": the_plan.diff, "capacity_provider": provider or {}}
     if module.check_mode or not the_plan.changed:
         return result
+    progress.report(result)
     if the_plan.delete:
         result["capacity_provider"] = api.delete_capacity_provider(client, name)
         if params["wait"]:
@@ -354,10 +355,10 @@ def main():
         mutually_exclusive=[("auto_scaling_group_arn", "auto_scaling_group_name")],
         supports_check_mode=True,
     )
-    client = ecs_client(module)
-    with failures_reported(module):
+    with failures_reported(module) as progress:
+        client = ecs_client(module)
         request = desired(module, client)
-        result = apply(module, client, *plan(module, client, request))
+        result = apply(module, client, progress, *plan(module, client, request))
     module.exit_json(**result)
 
 

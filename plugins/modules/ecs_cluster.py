@@ -337,7 +337,7 @@ def empty_cluster(client, cluster, instances, services, timeout):
         api.wait_services_inactive(client, arn, [service["serviceArn"] for service in services], timeout)
 
 
-def apply(module, client, the_plan, cluster, in_the_way):
+def apply(module, client, progress, the_plan, cluster, in_the_way):
     """Make the planned calls; the only place that looks at check mode."""
     params = module.params
     name = params["name"]
@@ -348,6 +348,7 @@ def apply(module, client, the_plan, cluster, in_the_way):
         result.update(deleted_services=named_services, deregistered_instances=named_instances)
     if module.check_mode or not the_plan.changed:
         return result
+    progress.report(result)
     if the_plan.create_role:
         result["service_linked_role_created"] = create_service_linked_role(iam_client(module))
     if the_plan.delete:
@@ -405,10 +406,10 @@ def main():
         wait_timeout=dict(type="int", default=300),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    client = ecs_client(module)
-    with failures_reported(module):
+    with failures_reported(module) as progress:
+        client = ecs_client(module)
         request = desired(module, client)
-        result = apply(module, client, *plan(module, client, request))
+        result = apply(module, client, progress, *plan(module, client, request))
     module.exit_json(**result)
 
 

@@ -10,7 +10,9 @@ from ..compare import canonical
 from ..compare import differences
 from ..waiters import waiter
 from .common import RETRY
+from .common import AnsibleECSError
 from .common import ECSErrorHandler
+from .common import cluster_missing
 from .common import chunks
 from .options import PLACEMENT_FIELDS
 from .options import request_from_options
@@ -133,16 +135,17 @@ def describe_services(client, cluster, names):
 
 
 def describe_service(client, cluster, name):
-    """The service unless it is missing or INACTIVE (a deleted service stays visible as INACTIVE for a while)."""
-    for service in describe_services(client, cluster, [name]):
+    """The service unless it, or its cluster, is missing, or it is INACTIVE (a deleted service stays visible as INACTIVE for a while)."""
+    try:
+        services = describe_services(client, cluster, [name])
+    except AnsibleECSError as e:
+        if cluster_missing(e):
+            return None
+        raise
+    for service in services:
         if service.get("status") != "INACTIVE":
             return service
     return None
-
-
-@ECSErrorHandler.list_error_handler("describe task definition {name}")
-def describe_task_definition(client, name):
-    return client.describe_task_definition(taskDefinition=name, aws_retry=True)["taskDefinition"]
 
 
 @ECSErrorHandler.common_error_handler("create service {name} in cluster {cluster}")
