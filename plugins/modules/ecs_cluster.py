@@ -228,10 +228,9 @@ cluster:
       type: dict
       sample: {"namespace": "arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-abcdefgh"}
     tags:
-      description: Tags as AWS lists them.
-      type: list
-      elements: dict
-      sample: [{"key": "team", "value": "edge"}]
+      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict).
+      type: dict
+      sample: {"team": "edge"}
 service_linked_role_created:
   description: Whether the ECS service-linked role was created (in check mode, whether it would be).
   returned: always
@@ -268,6 +267,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.servic
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_linked_role import service_linked_role_exists
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import tags_as_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import option_path
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
@@ -319,7 +319,7 @@ def plan(module, client, request):
     if (instances or services) and not module.params["force"]:
         raise Refused(
             f"Cluster {request['clusterName']} still has registered container instances ({', '.join(instances) or 'none'}) "
-            f"and active services ({', '.join(services) or 'none'}); deregister and delete them first, or set force=true."
+            f"and active services ({', '.join(services) or 'none'}); deregister and delete them first, or set force=true"
         )
     return the_plan, cluster, in_the_way
 
@@ -410,7 +410,7 @@ def main():
         client = ecs_client(module)
         request = desired(module, client)
         result = apply(module, client, progress, *plan(module, client, request))
-    module.exit_json(**result)
+    module.exit_json(**dict(result, cluster=tags_as_dict(result["cluster"])))
 
 
 if __name__ == "__main__":

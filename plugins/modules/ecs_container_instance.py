@@ -273,8 +273,8 @@ def refuse_busy(client, cluster, changes, targets, params):
             errors.append(f"{label(container_instance)} runs {len(names) or count} task(s): {name_tasks(names) or 'not listed yet'}")
     if errors:
         raise Refused(
-            f"Refusing to deregister container instances of cluster {cluster} that run tasks: {'; '.join(errors)}. "
-            "Drain them first (state: draining, wait: true), set wait: true to drain and then deregister, "
+            f"Refusing to deregister container instances of cluster {cluster} that run tasks ({'; '.join(errors)}); "
+            "drain them first (state: draining, wait: true), set wait: true to drain and then deregister, "
             "or force: true to deregister them with their tasks running"
         )
 
@@ -329,7 +329,7 @@ def run(module, client, progress):
     attributes = validate(params)
     cluster = Cluster(module, client, params["cluster"], params["instances"] or []).read()
     if cluster.gone and params["state"] != "deregistered":
-        raise Refused(f"cluster: {cluster.name} does not exist.")
+        raise Refused(f"cluster: {cluster.name} does not exist")
     waiting = params["wait"] and not module.check_mode
     deadline = Deadline(params["wait_timeout"])
     changes_asked = params["state"] in ("active", "draining") or (params["state"] is None and attributes is not None)
@@ -342,7 +342,9 @@ def run(module, client, progress):
             raise Refused(f"Not registered in cluster {cluster.name}: {', '.join(cluster.missing)}", missing=cluster.missing)
 
     targets = unique(*cluster.matched.values())
-    changes, before, after = plan(targets, params["state"], attributes, params["purge_attributes"])
+    # Instances the user named by host name are shown by that name in the diff.
+    names = {ci["containerInstanceArn"]: reference for reference in cluster.hosts for ci in cluster.matched.get(reference, [])}
+    changes, before, after = plan(targets, params["state"], attributes, params["purge_attributes"], names)
     refuse_busy(client, cluster.name, changes, targets, params)
     result = dict(changed=bool(changes), diff=diff(before, after), missing=cluster.missing)
     if module.check_mode:

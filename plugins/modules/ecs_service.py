@@ -233,7 +233,9 @@ tags:
   type: dict
   sample: {"team": "edge"}
 changed_fields:
-  description: The CreateService members that differed and were updated (or would be, in check mode).
+  description:
+    - The CreateService members that differed and were updated (or would be, in check mode).
+    - V(forceNewDeployment) when O(force_new_deployment) starts a new deployment of an existing service.
   returned: always
   type: list
   elements: str
@@ -315,7 +317,7 @@ def wait(client, params, gone=False, why_gone="after its deletion"):
     except botocore.exceptions.WaiterError as e:
         why = why_not_stable(client, params["cluster"], params["name"])
         waited_for = f"INACTIVE {why_gone}" if gone else "stable"
-        raise Refused(f"Service {params['name']} did not become {waited_for} within {params['wait_timeout']} seconds: {e}.", **why) from e
+        raise Refused(f"Service {params['name']} did not become {waited_for} within {params['wait_timeout']} seconds: {e}", **why) from e
 
 
 def ensure_absent(module, client, current, progress):
@@ -374,8 +376,13 @@ def ensure_present(module, client, current, progress):
     if to_set or to_unset:
         before["tags"] = current_tags
         after["tags"] = dict((tag, value) for tag, value in dict(current_tags, **to_set).items() if tag not in to_unset)
-    changed = bool(changed_fields or to_set or to_unset or params["force_new_deployment"])
-    result = dict(changed=changed, replaced=bool(immutable), changed_fields=changed_fields, diff=diff(before, after))
+    reported_fields = list(changed_fields)
+    if params["force_new_deployment"] and not immutable:
+        # Always a change: UpdateService is sent with forceNewDeployment, and the result says so.
+        reported_fields = sorted(reported_fields + ["forceNewDeployment"])
+        after["forceNewDeployment"] = True
+    changed = bool(reported_fields or to_set or to_unset)
+    result = dict(changed=changed, replaced=bool(immutable), changed_fields=reported_fields, diff=diff(before, after))
     if module.check_mode or not changed:
         return dict(result, **service_result(current))
 
@@ -388,7 +395,7 @@ def ensure_present(module, client, current, progress):
         return dict(result, **service_result(service))
     update = {field: settings[field] for field in changed_fields}
     if params["force_new_deployment"]:
-        update["forceNewDeployment"] = True
+        update["forceNewDeployment"] = True  # reported in changed_fields above
     service = update_service(client, params["cluster"], params["name"], update) if update else current
     progress.report(dict(result, **service_result(service)))
     apply_tags(client, current["serviceArn"], to_set, to_unset)

@@ -188,6 +188,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task i
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import describe_task_definition
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
 
@@ -347,7 +348,7 @@ def main():
             result = ensure_started(module, client, request, progress)
         else:
             result = ensure_stopped(module, client, progress)
-    module.exit_json(**result)
+    module.exit_json(**dict(result, tasks=all_tags_as_dict(result["tasks"])))
 
 
 if __name__ == "__main__":

@@ -172,10 +172,9 @@ activation:
       type: bool
       sample: true
     Tags:
-      description: Tags as AWS lists them.
-      type: list
-      elements: dict
-      sample: [{"Key": "hybridops:activation-name", "Value": "edge-onboarding"}]
+      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict).
+      type: dict
+      sample: {"hybridops:activation-name": "edge-onboarding"}
 activation_id:
   description: The ID of the activation kept or created; null in check mode when one would be created, and with O(state=absent).
   returned: always

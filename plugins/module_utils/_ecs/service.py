@@ -8,6 +8,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginat
 
 from ..compare import canonical
 from ..compare import differences
+from ..results import tags_as_dict
 from ..waiters import waiter
 from .common import RETRY
 from .common import AnsibleECSError
@@ -205,7 +206,7 @@ def wait_for_service(client, cluster, name, timeout, gone=False):
 
 
 def service_result(service):
-    """The module's return for a service: AWS's object, and its tags as a dict."""
+    """The module's return for a service: AWS's object (its tags as a dict), and its tags again at the top."""
     if not service:
         return {"service": {}, "tags": {}}
-    return {"service": service, "tags": tags_to_dict(service.get("tags"))}
+    return {"service": tags_as_dict(service), "tags": tags_to_dict(service.get("tags"))}
