@@ -2,21 +2,34 @@
 # Copyright: Contributors to the hybridops.ecs_anywhere project
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""How a module fails: one exception for what it will not do, and the one handler every main() uses.
+"""How a module fails: one exception for what it will not do, the one handler every main() uses, and error handlers for AWS calls.
 
 A module's body raises ``Refused`` for input it cannot act on, a state that forbids what was asked,
 or an outcome that fails the module (a wait that ran out); the message names the option (or the
 resource) and says why, and ``details`` go into the failure result. AWS errors arrive as amazon.aws's
 ``AnsibleAWSError`` from the error handlers of the calls. ``failures_reported`` turns both into the
-module's failure::
+module's failure, and a failure after a write never hides it: the failure says ``changed: true`` and
+carries the result the module reported before its writes::
 
-    with failures_reported(module):
-        result = ensure_present(module, client)
+    with failures_reported(module) as progress:
+        client = ecs_client(module)          # clients made inside the block count their writes
+        result = plan(...)
+        progress.report(result)              # what a failure after a write returns with it
+        apply(client, ...)
     module.exit_json(**result)
 """
 
+import functools
+import inspect
 from contextlib import contextmanager
 
+try:
+    import botocore
+except ImportError:
+    pass  # Modules are responsible for handling this (AnsibleAWSModule checks botocore).
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import normalize_boto3_result
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
 
@@ -28,12 +41,129 @@ class Refused(Exception):
         self.details = details
 
 
+def describe_call(description, func, args, kwargs):
+    """``description`` with its ``{placeholders}`` filled from the call's arguments (``{request[name]}`` works too)."""
+    try:
+        bound = inspect.signature(inspect.unwrap(func)).bind(*args, **kwargs)
+        bound.apply_defaults()
+        return description.format(**bound.arguments)
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError):
+        return description
+
+
+class FormattedErrorHandler(AWSErrorHandler):
+    """amazon.aws's error handlers, with the description's placeholders filled in by us.
+
+    amazon.aws fills in ``{name}`` placeholders only from 11.3.0 and galaxy.yml accepts 9.0.0, so the
+    handler that every other one builds on (``list_error_handler`` and ``deletion_error_handler`` call
+    ``cls.common_error_handler``) is ours; the messages stay amazon.aws's ("Failed to ...", "Timeout trying to ...").
+    """
+
+    @classmethod
+    def common_error_handler(cls, description):
+        def wrapper(func):
+            @functools.wraps(func)
+            def handler(*args, **kwargs):
+                try:
+                    return func(*args, **kwargs)
+                except botocore.exceptions.WaiterError as e:
+                    raise cls._CUSTOM_EXCEPTION(message=f"Timeout trying to {describe_call(description, func, args, kwargs)}", exception=e) from e
+                except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+                    raise cls._CUSTOM_EXCEPTION(message=f"Failed to {describe_call(description, func, args, kwargs)}", exception=e) from e
+
+            return handler
+
+        return wrapper
+
+
+# Operations that read; every other operation of a client writes. BatchGet reads too.
+_READS = ("Describe", "List", "Get", "BatchGet")
+# Operations that may answer without having written anything: their answer says whether they did.
+_WROTE = {
+    "RunTask": lambda answer: bool(answer.get("tasks")),
+    "StartTask": lambda answer: bool(answer.get("tasks")),
+    "UpdateContainerInstancesState": lambda answer: bool(answer.get("containerInstances")),
+}
+
+
+class _CountingClient:
+    """A client that tells ``progress`` when a call wrote (returned without an error from an operation that writes)."""
+
+    def __init__(self, client, progress):
+        self._client = client
+        self._progress = progress
+        self._operations = client.meta.method_to_api_mapping
+
+    def __getattr__(self, name):
+        attribute = getattr(self._client, name)
+        operation = self._operations.get(name)
+        if operation is None or operation.startswith(_READS):
+            return attribute
+
+        @functools.wraps(attribute)
+        def call(*args, **kwargs):
+            answer = attribute(*args, **kwargs)
+            if _WROTE.get(operation, lambda answer: True)(answer):
+                self._progress.writes.append(operation)
+            return answer
+
+        return call
+
+
+class Progress:
+    """What a module has written so far, and the result it reported before writing."""
+
+    def __init__(self):
+        self.writes = []
+        self.result = {}
+
+    def report(self, result):
+        """The result a failure after a write returns (a dict the module may go on filling in)."""
+        self.result = result
+
+    def counting(self, client):
+        return _CountingClient(client, self)
+
+
+def _counting_clients(module, progress):
+    """Make every client the module creates from now on count its writes into ``progress``."""
+    make = getattr(module, "client", None)
+    if make is None:
+        return None
+
+    @functools.wraps(make)
+    def client(*args, **kwargs):
+        return progress.counting(make(*args, **kwargs))
+
+    module.client = client
+    return make
+
+
 @contextmanager
 def failures_reported(module):
-    """Run a module's body: an AWS error fails the module as amazon.aws reports it, a refusal with its message and details."""
+    """Run a module's body: an AWS error fails the module as amazon.aws reports it, a refusal with its message and details.
+
+    Clients made inside the block count their writes; a failure after a write says ``changed: true`` with the reported result.
+    """
+    progress = Progress()
+    make = _counting_clients(module, progress)
     try:
-        yield
+        yield progress
     except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+        partial = _partial(progress)
+        if e.exception:
+            module.fail_json_aws(e.exception, msg=e.message, **dict(partial, **e.kwargs))
+        module.fail_json(msg=e.message or str(e), **dict(partial, **e.kwargs))
     except Refused as e:
-        module.fail_json(msg=str(e), **e.details)
+        module.fail_json(msg=str(e), **dict(_partial(progress), **e.details))
+    finally:
+        if make is not None:
+            module.client = make
+
+
+def _partial(progress):
+    """What a failure returns besides its message: after a write, ``changed: true`` and the reported result."""
+    if not progress.writes:
+        return {}
+    partial = {key: value for key, value in progress.result.items() if key not in ("msg", "failed", "exception")}
+    return dict(normalize_boto3_result(partial), changed=True)

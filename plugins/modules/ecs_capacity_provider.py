@@ -196,10 +196,9 @@ capacity_provider:
         managedTerminationProtection: DISABLED
         managedDraining: ENABLED
     tags:
-      description: Tags as AWS lists them.
-      type: list
-      elements: dict
-      sample: [{"key": "team", "value": "edge"}]
+      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict).
+      type: dict
+      sample: {"team": "edge"}
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -216,6 +215,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import apply_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import tags_as_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import option_path
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
@@ -296,8 +296,8 @@ def plan(module, client, request):
             clusters = api.clusters_using(client, params["name"], provider.get("capacityProviderArn"))
             if clusters:
                 raise Refused(
-                    f"Capacity provider {params['name']} is attached to cluster(s) {', '.join(clusters)}; ECS deletes only a detached one. "
-                    "Detach it with hybridops.ecs_anywhere.ecs_cluster (capacity_providers, default_capacity_provider_strategy) first."
+                    f"Capacity provider {params['name']} is attached to cluster(s) {', '.join(clusters)}; ECS deletes only a detached one, "
+                    "so detach it with hybridops.ecs_anywhere.ecs_cluster (capacity_providers, default_capacity_provider_strategy) first"
                 )
         return plan_absent(provider), provider
     group = resolve_group(module, request)
@@ -309,13 +309,14 @@ def plan(module, client, request):
     return the_plan, provider
 
 
-def apply(module, client, the_plan, provider):
+def apply(module, client, progress, the_plan, provider):
     """Make the planned calls; the only place that looks at check mode."""
     params = module.params
     name = params["name"]
     result = {"changed": the_plan.changed, "diff": the_plan.diff, "capacity_provider": provider or {}}
     if module.check_mode or not the_plan.changed:
         return result
+    progress.report(result)
     if the_plan.delete:
         result["capacity_provider"] = api.delete_capacity_provider(client, name)
         if params["wait"]:
@@ -354,11 +355,11 @@ def main():
         mutually_exclusive=[("auto_scaling_group_arn", "auto_scaling_group_name")],
         supports_check_mode=True,
     )
-    client = ecs_client(module)
-    with failures_reported(module):
+    with failures_reported(module) as progress:
+        client = ecs_client(module)
         request = desired(module, client)
-        result = apply(module, client, *plan(module, client, request))
-    module.exit_json(**result)
+        result = apply(module, client, progress, *plan(module, client, request))
+    module.exit_json(**dict(result, capacity_provider=tags_as_dict(result["capacity_provider"])))
 
 
 if __name__ == "__main__":

@@ -88,10 +88,9 @@ capacity_providers:
         managedTerminationProtection: DISABLED
         managedDraining: ENABLED
     tags:
-      description: Tags as AWS lists them.
-      type: list
-      elements: dict
-      sample: [{"key": "team", "value": "edge"}]
+      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict).
+      type: dict
+      sample: {"team": "edge"}
 missing:
   description: Names from O(names) that match no capacity provider.
   returned: always
@@ -105,6 +104,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider import describe_capacity_providers
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
 
 
 def gather(client, names):
@@ -119,7 +119,7 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     with failures_reported(module):
         providers, missing = gather(ecs_client(module), module.params["names"])
-    module.exit_json(changed=False, capacity_providers=providers, missing=missing)
+    module.exit_json(changed=False, capacity_providers=all_tags_as_dict(providers), missing=missing)
 
 
 if __name__ == "__main__":

@@ -229,10 +229,9 @@ cluster:
       type: dict
       sample: {"namespace": "arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-abcdefgh"}
     tags:
-      description: Tags as AWS lists them.
-      type: list
-      elements: dict
-      sample: [{"key": "team", "value": "edge"}]
+      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict).
+      type: dict
+      sample: {"team": "edge"}
 service_linked_role_created:
   description: Whether the ECS service-linked role was created (in check mode, whether it would be).
   returned: always
@@ -269,6 +268,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.servic
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_linked_role import service_linked_role_exists
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import tags_as_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import option_path
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
@@ -320,7 +320,7 @@ def plan(module, client, request):
     if (instances or services) and not module.params["force"]:
         raise Refused(
             f"Cluster {request['clusterName']} still has registered container instances ({', '.join(instances) or 'none'}) "
-            f"and active services ({', '.join(services) or 'none'}); deregister and delete them first, or set force=true."
+            f"and active services ({', '.join(services) or 'none'}); deregister and delete them first, or set force=true"
         )
     return the_plan, cluster, in_the_way
 
@@ -352,7 +352,7 @@ def release_capacity_providers(client, cluster):
     return held
 
 
-def apply(module, client, the_plan, cluster, in_the_way):
+def apply(module, client, progress, the_plan, cluster, in_the_way):
     """Make the planned calls; the only place that looks at check mode."""
     params = module.params
     name = params["name"]
@@ -363,6 +363,7 @@ def apply(module, client, the_plan, cluster, in_the_way):
         result.update(deleted_services=named_services, deregistered_instances=named_instances)
     if module.check_mode or not the_plan.changed:
         return result
+    progress.report(result)
     if the_plan.create_role:
         result["service_linked_role_created"] = create_service_linked_role(iam_client(module))
     if the_plan.delete:
@@ -421,11 +422,11 @@ def main():
         wait_timeout=dict(type="int", default=300),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    client = ecs_client(module)
-    with failures_reported(module):
+    with failures_reported(module) as progress:
+        client = ecs_client(module)
         request = desired(module, client)
-        result = apply(module, client, *plan(module, client, request))
-    module.exit_json(**result)
+        result = apply(module, client, progress, *plan(module, client, request))
+    module.exit_json(**dict(result, cluster=tags_as_dict(result["cluster"])))
 
 
 if __name__ == "__main__":

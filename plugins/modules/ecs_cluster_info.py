@@ -96,10 +96,9 @@ clusters:
       elements: dict
       sample: [{"name": "containerInsights", "value": "enabled"}]
     tags:
-      description: Tags as AWS lists them.
-      type: list
-      elements: dict
-      sample: [{"key": "team", "value": "edge"}]
+      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict).
+      type: dict
+      sample: {"team": "edge"}
 missing:
   description: Names from O(names) that match no active or inactive cluster.
   returned: always
@@ -115,6 +114,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluste
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster import list_cluster_arns
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
 
 
 def gather(client, names, count_external):
@@ -138,7 +138,7 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     with failures_reported(module):
         clusters, missing = gather(ecs_client(module), module.params["names"], module.params["count_external_instances"])
-    module.exit_json(changed=False, clusters=clusters, missing=missing)
+    module.exit_json(changed=False, clusters=all_tags_as_dict(clusters), missing=missing)
 
 
 if __name__ == "__main__":

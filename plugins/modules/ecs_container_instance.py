@@ -157,6 +157,8 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import AnsibleECSError
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import cluster_missing
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import busy
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import delete_attributes
@@ -217,9 +219,16 @@ class Cluster:
         self.ssm = ssm_client(module) if self.hosts else None
         self.host_names = None
         self.instances, self.matched, self.missing, self.unnamed = [], {}, [], set()
+        self.gone = False
 
     def read(self):
-        self.instances = read_cluster(self.client, self.name)
+        try:
+            self.instances = read_cluster(self.client, self.name)
+        except AnsibleECSError as e:
+            if not cluster_missing(e):
+                raise
+            self.gone = True
+            self.instances = []  # a cluster that is gone has no instances: nothing to deregister
         managed = {}
         if self.hosts:
             managed, self.host_names = host_lookup(self.ssm, self.hosts)
@@ -264,8 +273,8 @@ def refuse_busy(client, cluster, changes, targets, params):
             errors.append(f"{label(container_instance)} runs {len(names) or count} task(s): {name_tasks(names) or 'not listed yet'}")
     if errors:
         raise Refused(
-            f"Refusing to deregister container instances of cluster {cluster} that run tasks: {'; '.join(errors)}. "
-            "Drain them first (state: draining, wait: true), set wait: true to drain and then deregister, "
+            f"Refusing to deregister container instances of cluster {cluster} that run tasks ({'; '.join(errors)}); "
+            "drain them first (state: draining, wait: true), set wait: true to drain and then deregister, "
             "or force: true to deregister them with their tasks running"
         )
 
@@ -315,10 +324,12 @@ def apply(client, cluster, changes, targets, params, deadline):
         deregister(client, cluster, arn, params["force"])
 
 
-def run(module, client):
+def run(module, client, progress):
     params = module.params
     attributes = validate(params)
     cluster = Cluster(module, client, params["cluster"], params["instances"] or []).read()
+    if cluster.gone and params["state"] != "deregistered":
+        raise Refused(f"cluster: {cluster.name} does not exist")
     waiting = params["wait"] and not module.check_mode
     deadline = Deadline(params["wait_timeout"])
     changes_asked = params["state"] in ("active", "draining") or (params["state"] is None and attributes is not None)
@@ -331,12 +342,15 @@ def run(module, client):
             raise Refused(f"Not registered in cluster {cluster.name}: {', '.join(cluster.missing)}", missing=cluster.missing)
 
     targets = unique(*cluster.matched.values())
-    changes, before, after = plan(targets, params["state"], attributes, params["purge_attributes"])
+    # Instances the user named by host name are shown by that name in the diff.
+    names = {ci["containerInstanceArn"]: reference for reference in cluster.hosts for ci in cluster.matched.get(reference, [])}
+    changes, before, after = plan(targets, params["state"], attributes, params["purge_attributes"], names)
     refuse_busy(client, cluster.name, changes, targets, params)
     result = dict(changed=bool(changes), diff=diff(before, after), missing=cluster.missing)
     if module.check_mode:
         return dict(result, container_instances=cluster.summaries(targets if params["instances"] else cluster.instances))
 
+    progress.report(result)
     apply(client, cluster.name, changes, targets, params, deadline)
     if params["wait"] and params["state"] == "draining" and targets:
         drain(client, cluster.name, [ci["containerInstanceArn"] for ci in targets], deadline)
@@ -365,8 +379,8 @@ def main():
         wait_timeout=dict(type="int", default=600),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with failures_reported(module):
-        result = run(module, ecs_client(module))
+    with failures_reported(module) as progress:
+        result = run(module, ecs_client(module), progress)
     module.exit_json(**result)
 
 

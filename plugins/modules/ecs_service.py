@@ -237,7 +237,9 @@ tags:
   type: dict
   sample: {"team": "edge"}
 changed_fields:
-  description: The CreateService members that differed and were updated (or would be, in check mode).
+  description:
+    - The CreateService members that differed and were updated (or would be, in check mode).
+    - V(forceNewDeployment) when O(force_new_deployment) starts a new deployment of an existing service.
   returned: always
   type: list
   elements: str
@@ -263,7 +265,6 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.servic
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import create_service
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import delete_service
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import describe_service
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import describe_task_definition
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import desired_settings
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import external_errors
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import network_errors
@@ -277,6 +278,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags i
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import dict_to_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import plan_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import tags_to_dict
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import describe_task_definition
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.compare import diff
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
@@ -284,6 +286,8 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate im
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
 
 OPTION_OF_FIELD = {field: option for option, field in SERVICE_FIELDS.items()}
+# In check mode an earlier task of the play may only have predicted the registration of the task definition.
+NOT_YET = "task_definition: {name} names no ACTIVE task definition yet; check mode assumes an earlier task registers it."
 
 
 def option_errors(params):
@@ -296,41 +300,46 @@ def option_errors(params):
     return errors
 
 
-def resolve_task_definition(client, settings):
+def resolve_task_definition(module, client, settings):
     """Turn family, family:revision or ARN into the ARN it names (a family names its latest ACTIVE revision)."""
     name = settings.get("taskDefinition")
     if not name:
         return None
-    task_definition = describe_task_definition(client, name)
+    task_definition = describe_task_definition(client, name)[0]
     if not task_definition or task_definition.get("status") != "ACTIVE":
+        if module.check_mode:
+            module.warn(NOT_YET.format(name=name))
+            return None
         raise Refused(f"task_definition: {name} names no ACTIVE task definition")
     settings["taskDefinition"] = task_definition["taskDefinitionArn"]
     return task_definition
 
 
-def wait(client, params, gone=False):
+def wait(client, params, gone=False, why_gone="after its deletion"):
     """Wait for the service to become stable (INACTIVE when ``gone``); a wait that fails refuses with why_not_stable's details."""
     try:
         wait_for_service(client, params["cluster"], params["name"], params["wait_timeout"], gone=gone)
     except botocore.exceptions.WaiterError as e:
         why = why_not_stable(client, params["cluster"], params["name"])
-        raise Refused(f"Service {params['name']} did not become {'INACTIVE' if params['state'] == 'absent' else 'stable'}: {e}", **why) from e
+        waited_for = f"INACTIVE {why_gone}" if gone else "stable"
+        raise Refused(f"Service {params['name']} did not become {waited_for} within {params['wait_timeout']} seconds: {e}", **why) from e
 
 
-def ensure_absent(module, client, current):
+def ensure_absent(module, client, current, progress):
     params = module.params
     if not current:
         return dict(changed=False, replaced=False, changed_fields=[], **service_result(None))
     result = dict(changed=True, replaced=False, changed_fields=[], diff=diff({"service": current["serviceName"]}, {}), **service_result(None))
     if module.check_mode:
         return result
+    progress.report(result)
     delete_service(client, params["cluster"], params["name"], current.get("schedulingStrategy"))
     if params["wait"]:
         wait(client, params, gone=True)
     return result
 
 
-def ensure_present(module, client, current):
+def ensure_present(module, client, current, progress):
     params = module.params
     settings = desired_settings(params)
     errors = option_errors(params)
@@ -342,7 +351,7 @@ def ensure_present(module, client, current):
     settings.pop("serviceName", None)
     if errors:
         raise Refused("; ".join(errors))
-    task_definition = resolve_task_definition(client, settings)
+    task_definition = resolve_task_definition(module, client, settings)
     launch_type = settings.get("launchType") or (current or {}).get("launchType")
     errors = external_errors(dict(settings, launchType=launch_type), task_definition)
     errors.extend(network_errors(dict(settings, launchType=launch_type), task_definition, creating=not current))
@@ -358,6 +367,7 @@ def ensure_present(module, client, current):
         result = dict(changed=True, replaced=False, changed_fields=sorted(settings), diff=diff({}, dict(settings, tags=params["tags"] or {})))
         if module.check_mode:
             return dict(result, service={}, tags=params["tags"] or {})
+        progress.report(dict(result, **service_result(None)))
         service = create_service(client, params["cluster"], params["name"], settings, dict_to_tags(params["tags"]))
         return dict(result, **service_result(service))
 
@@ -372,21 +382,28 @@ def ensure_present(module, client, current):
     if to_set or to_unset:
         before["tags"] = current_tags
         after["tags"] = dict((tag, value) for tag, value in dict(current_tags, **to_set).items() if tag not in to_unset)
-    changed = bool(changed_fields or to_set or to_unset or params["force_new_deployment"])
-    result = dict(changed=changed, replaced=bool(immutable), changed_fields=changed_fields, diff=diff(before, after))
+    reported_fields = list(changed_fields)
+    if params["force_new_deployment"] and not immutable:
+        # Always a change: UpdateService is sent with forceNewDeployment, and the result says so.
+        reported_fields = sorted(reported_fields + ["forceNewDeployment"])
+        after["forceNewDeployment"] = True
+    changed = bool(reported_fields or to_set or to_unset)
+    result = dict(changed=changed, replaced=bool(immutable), changed_fields=reported_fields, diff=diff(before, after))
     if module.check_mode or not changed:
         return dict(result, **service_result(current))
 
+    progress.report(dict(result, **service_result(None if immutable else current)))
     if immutable:
         delete_service(client, params["cluster"], params["name"], current.get("schedulingStrategy"))
-        wait(client, params, gone=True)
+        wait(client, params, gone=True, why_gone="after its deletion by force_replace, so it was not created again")
         wanted = dict(current_settings_for_replace(current), **settings)
         service = create_service(client, params["cluster"], params["name"], wanted, dict_to_tags(after.get("tags", current_tags)))
         return dict(result, **service_result(service))
     update = {field: settings[field] for field in changed_fields}
     if params["force_new_deployment"]:
-        update["forceNewDeployment"] = True
+        update["forceNewDeployment"] = True  # reported in changed_fields above
     service = update_service(client, params["cluster"], params["name"], update) if update else current
+    progress.report(dict(result, **service_result(service)))
     apply_tags(client, current["serviceArn"], to_set, to_unset)
     service = describe_service(client, params["cluster"], params["name"]) or service
     return dict(result, **service_result(service))
@@ -461,15 +478,16 @@ def main():
         supports_check_mode=True,
         mutually_exclusive=PLACEMENT_MUTUALLY_EXCLUSIVE,
     )
-    client = ecs_client(module)
     params = module.params
-    with failures_reported(module):
+    with failures_reported(module) as progress:
+        client = ecs_client(module)
         current = describe_service(client, params["cluster"], params["name"])
         if params["state"] == "absent":
-            result = ensure_absent(module, client, current)
+            result = ensure_absent(module, client, current, progress)
         else:
-            result = ensure_present(module, client, current)
+            result = ensure_present(module, client, current, progress)
             if params["wait"] and not module.check_mode:
+                progress.report(result)
                 wait(client, params)
                 result.update(service_result(describe_service(client, params["cluster"], params["name"])))
     module.exit_json(**result)

@@ -76,6 +76,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import describe_services
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import list_service_arns
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
 
 
 def main():
@@ -96,7 +97,7 @@ def main():
         for service in services:
             service.pop("events", None)
     found = {service["serviceName"] for service in services} | {service["serviceArn"] for service in services}
-    module.exit_json(changed=False, services=services, missing=[name for name in params["names"] or [] if name not in found])
+    module.exit_json(changed=False, services=all_tags_as_dict(services), missing=[name for name in params["names"] or [] if name not in found])
 
 
 if __name__ == "__main__":

@@ -169,12 +169,13 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import AnsibleECSError
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import cluster_missing
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.options import PLACEMENT_ARGUMENT_SPEC
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.options import PLACEMENT_FIELDS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.options import PLACEMENT_MUTUALLY_EXCLUSIVE
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.options import request_from_options
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import describe_task_definition
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import external_errors
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import network_errors
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import dict_to_tags
@@ -185,8 +186,10 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task i
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import stop_reasons
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import stop_tasks
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import wait_for_tasks
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import describe_task_definition
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
 
@@ -230,7 +233,7 @@ def run_request(client, params):
 
 def resolve(client, request):
     """Resolve the task definition to an ARN and check what EXTERNAL instances cannot run."""
-    task_definition = describe_task_definition(client, request["taskDefinition"])
+    task_definition = describe_task_definition(client, request["taskDefinition"])[0]
     if not task_definition or task_definition.get("status") != "ACTIVE":
         raise Refused(f"task_definition: {request['taskDefinition']} names no ACTIVE task definition")
     request["taskDefinition"] = task_definition["taskDefinitionArn"]
@@ -259,7 +262,7 @@ def wait_running(module, client, arns):
         raise Refused(f"Tasks did not reach RUNNING: {e}", stop_reasons=stop_reasons(tasks), started=list(arns)) from e
 
 
-def ensure_running(module, client, request):
+def ensure_running(module, client, request, progress):
     params = module.params
     resolve(client, request)
     tasks = live_tasks(client, params["cluster"], params["started_by"])
@@ -270,6 +273,7 @@ def ensure_running(module, client, request):
     result = dict(changed=changed, started=[], stopped=[task["taskArn"] for task in to_stop], diff=dict(before=before, after=after))
     if module.check_mode:
         return dict(result, tasks=tasks)
+    progress.report(result)
     if to_stop:
         stop_tasks(client, params["cluster"], result["stopped"], params["reason"])
     started = start(module, client, request, to_start)
@@ -279,10 +283,11 @@ def ensure_running(module, client, request):
     return dict(result, tasks=live_tasks(client, params["cluster"], params["started_by"]) if changed else tasks)
 
 
-def ensure_started(module, client, request):
+def ensure_started(module, client, request, progress):
     params = module.params
     resolve(client, request)
-    result = dict(changed=True, stopped=[], diff=dict(before={"started": 0}, after={"started": params["count"]}))
+    result = dict(changed=True, started=[], stopped=[], diff=dict(before={"started": 0}, after={"started": params["count"]}))
+    progress.report(result)
     started = start(module, client, request, params["count"])
     result["started"] = [task["taskArn"] for task in started]
     if params["wait"] and result["started"]:
@@ -291,16 +296,22 @@ def ensure_started(module, client, request):
     return dict(result, tasks=started)
 
 
-def ensure_stopped(module, client):
+def ensure_stopped(module, client, progress):
     params = module.params
-    if params["tasks"]:
-        tasks = [task for task in describe_tasks(client, params["cluster"], params["tasks"]) if task.get("desiredStatus") != "STOPPED"]
-    else:
-        tasks = live_tasks(client, params["cluster"], params["started_by"])
+    try:
+        if params["tasks"]:
+            tasks = [task for task in describe_tasks(client, params["cluster"], params["tasks"]) if task.get("desiredStatus") != "STOPPED"]
+        else:
+            tasks = live_tasks(client, params["cluster"], params["started_by"])
+    except AnsibleECSError as e:
+        if not cluster_missing(e):
+            raise
+        tasks = []  # a cluster that is gone runs nothing: nothing to stop
     arns = [task["taskArn"] for task in tasks]
     result = dict(changed=bool(arns), started=[], stopped=arns, diff=dict(before={"count": len(arns)}, after={"count": 0}))
     if module.check_mode or not arns:
         return dict(result, tasks=tasks)
+    progress.report(result)
     stopped = stop_tasks(client, params["cluster"], arns, params["reason"])
     if params["wait"]:
         try:
@@ -329,16 +340,16 @@ def main():
     )
     argument_spec.update(PLACEMENT_ARGUMENT_SPEC)
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, mutually_exclusive=PLACEMENT_MUTUALLY_EXCLUSIVE)
-    client = ecs_client(module)
-    with failures_reported(module):
+    with failures_reported(module) as progress:
+        client = ecs_client(module)
         request = run_request(client, module.params)
         if module.params["state"] == "running":
-            result = ensure_running(module, client, request)
+            result = ensure_running(module, client, request, progress)
         elif module.params["state"] == "started":
-            result = ensure_started(module, client, request)
+            result = ensure_started(module, client, request, progress)
         else:
-            result = ensure_stopped(module, client)
-    module.exit_json(**result)
+            result = ensure_stopped(module, client, progress)
+    module.exit_json(**dict(result, tasks=all_tags_as_dict(result["tasks"])))
 
 
 if __name__ == "__main__":

@@ -305,13 +305,20 @@ def plan_present(shape, request, desired_tags, params, current, current_tags, ac
     return plan
 
 
-def apply_present(client, request, plan, current):
-    """Carry out a plan; returns the latest revision afterwards."""
-    latest = current
+def latest_result(result, latest):
+    """Put the latest revision into the result (in place: a failure after the registration returns it)."""
+    result["task_definition"] = latest or {}
+    if latest:
+        result.update(arn=latest["taskDefinitionArn"], revision=latest["revision"])
+    return result
+
+
+def apply_present(client, request, plan, current, result):
+    """Carry out a plan; the latest revision goes into ``result`` as soon as it is registered."""
     if plan["register"]:
         if plan["tags"]:
             request = dict(request, tags=tag_list(plan["tags"]))
-        latest = register_task_definition(client, request)[0]
+        latest_result(result, register_task_definition(client, request)[0])
     else:
         if plan["tags_to_unset"]:
             untag_task_definition(client, current["taskDefinitionArn"], plan["tags_to_unset"])
@@ -319,10 +326,9 @@ def apply_present(client, request, plan, current):
             tag_task_definition(client, current["taskDefinitionArn"], plan["tags_to_set"])
     for arn in plan["deregister"]:
         deregister_task_definition(client, arn)
-    return latest
 
 
-def ensure_present(module, client):
+def ensure_present(module, client, progress):
     params = module.params
     request, desired_tags, ignored = desired_state(client, params)
     if ignored:
@@ -330,21 +336,19 @@ def ensure_present(module, client):
     shape = client.meta.service_model.operation_model(REGISTER).input_shape
     current, current_tags, active = read_current(client, request["family"], params["keep_last"])
     plan = plan_present(shape, request, desired_tags, params, current, current_tags, active)
-    latest = current
-    if plan["changed"] and not module.check_mode:
-        latest = apply_present(client, request, plan, current)
     result = dict(
         changed=plan["changed"],
-        task_definition=latest or {},
         family=request["family"],
         tags=plan["tags"],
         differences=plan["differences"],
         deregistered=plan["deregister"],
     )
-    if latest:
-        result.update(arn=latest["taskDefinitionArn"], revision=latest["revision"])
+    latest_result(result, current)
     if module._diff:
         result["diff"] = plan["diff"]
+    if plan["changed"] and not module.check_mode:
+        progress.report(result)
+        apply_present(client, request, plan, current, result)
     return result
 
 
@@ -368,14 +372,15 @@ def revisions_for_absent(client, params):
     return [definition["taskDefinitionArn"]], definition["family"]
 
 
-def ensure_absent(module, client):
+def ensure_absent(module, client, progress):
     active, family = revisions_for_absent(client, module.params)
-    if not module.check_mode:
-        for arn in active:
-            deregister_task_definition(client, arn)
     result = dict(changed=bool(active), task_definition={}, family=family, deregistered=active)
     if module._diff:
         result["diff"] = dict(before={"active_revisions": [parse_reference(arn)[1] for arn in active]}, after={"active_revisions": []})
+    if not module.check_mode:
+        progress.report(result)
+        for arn in active:
+            deregister_task_definition(client, arn)
     return result
 
 
@@ -395,13 +400,13 @@ def main():
         supports_check_mode=True,
         mutually_exclusive=[("arn", "revision")],
     )
-    client = ecs_client(module)
-    with failures_reported(module):
+    with failures_reported(module) as progress:
+        client = ecs_client(module)
         check_options(module.params)
         if module.params["state"] == "present":
-            result = ensure_present(module, client)
+            result = ensure_present(module, client, progress)
         else:
-            result = ensure_absent(module, client)
+            result = ensure_absent(module, client, progress)
     module.exit_json(**result)
 
 

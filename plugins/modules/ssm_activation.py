@@ -172,10 +172,9 @@ activation:
       type: bool
       sample: true
     Tags:
-      description: Tags as AWS lists them.
-      type: list
-      elements: dict
-      sample: [{"Key": "hybridops:activation-name", "Value": "edge-onboarding"}]
+      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict).
+      type: dict
+      sample: {"hybridops:activation-name": "edge-onboarding"}
 activation_id:
   description: The ID of the activation kept or created; null in check mode when one would be created, and with O(state=absent).
   returned: always
@@ -249,13 +248,14 @@ def current(client, params):
     return describe_activations(client, by_id, params["name"])
 
 
-def apply(module, client, plan, now):
+def apply(module, client, plan, now, progress):
     """Make the planned calls; the only place that looks at check mode. The code goes to the result only."""
     result = dict(changed=plan.changed, diff=plan.diff, deleted=plan.delete, code_available=False, activation_id=None, activation={})
     if plan.keep:
         result.update(activation_id=plan.keep["ActivationId"], activation=describe(plan.keep, now, module.params["iam_role"]))
     if module.check_mode or not plan.changed:
         return result
+    progress.report(result)  # filled in as it goes: a failure after the creation still returns the code
     if plan.create:
         activation_id, code = create_activation(client, module.params["name"], plan.create)
         created = describe_activations(client, filters(activation_ids=[activation_id]))
@@ -288,9 +288,9 @@ def main():
         required_if=[("state", "present", ["name", "iam_role"]), ("state", "absent", ["name", "id"], True)],
     )
     params = module.params
-    client = ssm_client(module)
     now = utcnow()
-    with failures_reported(module):
+    with failures_reported(module) as progress:
+        client = ssm_client(module)
         if params["state"] == "present":
             if params["id"]:
                 raise Refused("id: only with state=absent; an activation to keep is found by name")
@@ -298,7 +298,7 @@ def main():
             plan = plan_present(current(client, params), request, expiration, params["replace_unusable"], now)
         else:
             plan = plan_absent(current(client, params))
-        result = apply(module, client, plan, now)
+        result = apply(module, client, plan, now, progress)
     for warning in plan.warnings:
         module.warn(warning)
     module.exit_json(**normalize_boto3_result(result))

@@ -106,10 +106,9 @@ activations:
       type: bool
       sample: true
     Tags:
-      description: Tags as AWS lists them.
-      type: list
-      elements: dict
-      sample: [{"Key": "hybridops:activation-name", "Value": "edge-onboarding"}]
+      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict).
+      type: dict
+      sample: {"hybridops:activation-name": "edge-onboarding"}
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import normalize_boto3_result

@@ -150,7 +150,7 @@ def apply(client, changes):
     return deregistered
 
 
-def run(module, client):
+def run(module, client, progress):
     params = module.params
     errors = []
     if not (params["instance_ids"] or params["names"] or params["filters"]):
@@ -167,6 +167,7 @@ def run(module, client):
         current_tags = {info["InstanceId"]: get_tags(client, info["InstanceId"]) or {} for info in selected}
     changes, before, after = plan(selected, current_tags, params["state"], tags, params["purge_tags"])
     result = dict(changed=bool(changes), diff=diff(before, after), missing=missing)
+    progress.report(result)
     if params["state"] == "absent":
         # One may have gone between the read and the call: it is not reported as deregistered by us.
         deregistered = sorted(changes) if module.check_mode else sorted(apply(client, changes))
@@ -191,8 +192,8 @@ def main():
         purge_tags=dict(type="bool", default=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with failures_reported(module):
-        result = run(module, ssm_client(module))
+    with failures_reported(module) as progress:
+        result = run(module, ssm_client(module), progress)
     module.exit_json(**result)
 
 

@@ -41,6 +41,11 @@ def run_target(target, fake_aws, tmp_path, extra_vars=None):
         "aws_secret_key": "testing",
     }
     variables.update(extra_vars or {})
+    return run_playbook(playbook, tmp_path, variables)
+
+
+def run_playbook(playbook, tmp_path, variables):
+    """ansible-playbook with --diff, the collection and the targets' roles, and AWS credentials only from ``variables``."""
     env = dict(
         os.environ,
         ANSIBLE_ROLES_PATH=str(HERE / "targets"),

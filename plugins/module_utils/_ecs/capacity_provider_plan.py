@@ -192,7 +192,7 @@ def plan_present(request, provider, purge_tags=True, group_option="auto_scaling_
     if _ARN in wanted and wanted[_ARN] != have.get(_ARN):
         raise Refused(
             f"{group_option}: capacity provider {name} uses Auto Scaling group {have.get(_ARN)}, not {wanted[_ARN]}; "
-            "UpdateCapacityProvider cannot change the group. Delete the capacity provider (state=absent) and create it again."
+            "UpdateCapacityProvider cannot change the group, so delete the capacity provider (state=absent) and create it again"
         )
     wanted_settings = {key: value for key, value in wanted.items() if key != _ARN}
     have_settings = {key: value for key, value in have.items() if key != _ARN}

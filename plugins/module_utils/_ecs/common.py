@@ -10,9 +10,10 @@ jittered backoff for throttling.
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ..errors import FormattedErrorHandler
 
 # AWSRetry knows Throttling but not ThrottlingException, the code ECS throttles with;
 # ServerException is how ECS answers a busy control plane.
@@ -23,12 +24,18 @@ class AnsibleECSError(AnsibleAWSError):
     pass
 
 
-class ECSErrorHandler(AWSErrorHandler):
+class ECSErrorHandler(FormattedErrorHandler):
     _CUSTOM_EXCEPTION = AnsibleECSError
 
     @classmethod
     def _is_missing(cls):
         return is_boto3_error_code(["ClusterNotFoundException", "ServiceNotFoundException"])
+
+
+def cluster_missing(error):
+    """Whether an ECS error says the cluster does not exist (ECS answers ClusterNotFoundException for a deleted one too)."""
+    cause = getattr(error, "exception", None)
+    return getattr(cause, "response", {}).get("Error", {}).get("Code") == "ClusterNotFoundException"
 
 
 def ecs_client(module):

@@ -200,8 +200,12 @@ def plan_instance(container_instance, state, attributes, purge):
     return change, before, after
 
 
-def plan(container_instances, state, attributes, purge):
-    """(changes by ARN, diff before, diff after); the diff is keyed by label and shows changed instances only."""
+def plan(container_instances, state, attributes, purge, names=None):
+    """(changes by ARN, diff before, diff after); the diff shows changed instances only.
+
+    The diff is keyed by the name the user gave an instance (``names``: ARN -> host name), else by its label.
+    """
+    names = names or {}
     changes, before, after = {}, {}, {}
     errors = []
     for container_instance in container_instances:
@@ -212,10 +216,12 @@ def plan(container_instances, state, attributes, purge):
             continue
         if not change:
             continue
-        changes[container_instance["containerInstanceArn"]] = change
-        before[label(container_instance)] = was
+        arn = container_instance["containerInstanceArn"]
+        changes[arn] = change
+        key = names.get(arn) or label(container_instance)
+        before[key] = was
         if will_be is not None:
-            after[label(container_instance)] = will_be
+            after[key] = will_be
     if errors:
         raise Refused("; ".join(errors))
     return changes, before, after

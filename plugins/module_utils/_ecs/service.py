@@ -8,9 +8,12 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginat
 
 from ..compare import canonical
 from ..compare import differences
+from ..results import tags_as_dict
 from ..waiters import waiter
 from .common import RETRY
+from .common import AnsibleECSError
 from .common import ECSErrorHandler
+from .common import cluster_missing
 from .common import chunks
 from .options import PLACEMENT_FIELDS
 from .options import request_from_options
@@ -163,16 +166,17 @@ def describe_services(client, cluster, names):
 
 
 def describe_service(client, cluster, name):
-    """The service unless it is missing or INACTIVE (a deleted service stays visible as INACTIVE for a while)."""
-    for service in describe_services(client, cluster, [name]):
+    """The service unless it, or its cluster, is missing, or it is INACTIVE (a deleted service stays visible as INACTIVE for a while)."""
+    try:
+        services = describe_services(client, cluster, [name])
+    except AnsibleECSError as e:
+        if cluster_missing(e):
+            return None
+        raise
+    for service in services:
         if service.get("status") != "INACTIVE":
             return service
     return None
-
-
-@ECSErrorHandler.list_error_handler("describe task definition {name}")
-def describe_task_definition(client, name):
-    return client.describe_task_definition(taskDefinition=name, aws_retry=True)["taskDefinition"]
 
 
 @ECSErrorHandler.common_error_handler("create service {name} in cluster {cluster}")
@@ -232,7 +236,7 @@ def wait_for_service(client, cluster, name, timeout, gone=False):
 
 
 def service_result(service):
-    """The module's return for a service: AWS's object, and its tags as a dict."""
+    """The module's return for a service: AWS's object (its tags as a dict), and its tags again at the top."""
     if not service:
         return {"service": {}, "tags": {}}
-    return {"service": service, "tags": tags_to_dict(service.get("tags"))}
+    return {"service": tags_as_dict(service), "tags": tags_to_dict(service.get("tags"))}

@@ -18,6 +18,8 @@ from datetime import timezone
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
+from ..results import tags_as_dict
+
 NAME_TAG = "hybridops:activation-name"
 # What AWS allows: an expiry up to 30 days ahead; without one, 24 hours.
 MAX_EXPIRY = timedelta(days=30)
@@ -115,8 +117,8 @@ def registrations_left(activation):
 
 
 def describe(activation, now, iam_role=None):
-    """An activation as DescribeActivations returns it (AWS's keys), plus its name, Usable and RegistrationsLeft."""
-    result = dict(activation)
+    """An activation as DescribeActivations returns it (AWS's keys, Tags as a dict), plus its name, Usable and RegistrationsLeft."""
+    result = tags_as_dict(activation)
     result["Name"] = name_of(activation)
     result["Usable"] = not unusable_reasons(activation, iam_role, now)
     result["RegistrationsLeft"] = registrations_left(activation)

@@ -5,9 +5,10 @@
 """Error handling and client glue shared by every SSM module (the sibling of _ecs/common.py)."""
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ..errors import FormattedErrorHandler
 
 # AWSRetry knows Throttling but not ThrottlingException, the code SSM throttles with;
 # SSM also answers a busy control plane with the other two.
@@ -41,7 +42,7 @@ class AnsibleSSMError(AnsibleAWSError):
     pass
 
 
-class SSMErrorHandler(AWSErrorHandler):
+class SSMErrorHandler(FormattedErrorHandler):
     _CUSTOM_EXCEPTION = AnsibleSSMError
 
     @classmethod

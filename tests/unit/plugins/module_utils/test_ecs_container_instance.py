@@ -241,6 +241,20 @@ def test_plan_keys_the_diff_by_label_and_shows_changed_instances_only():
     assert after == {MI_ONE: {"status": "DRAINING"}, "0a1b2c3d4e5f60718293a4b5c6d7e8f9": {"status": "DRAINING"}}
 
 
+@pytest.mark.parametrize(
+    "names, key",
+    [
+        ({ONE: "edge-01"}, "edge-01"),  # named by host name: shown by it
+        ({}, MI_ONE),  # named by id or ARN: shown by its mi- id
+        ({TWO: "edge-02"}, MI_ONE),  # another instance's name is not this one's
+    ],
+)
+def test_plan_keys_the_diff_by_the_host_name_given(names, key):
+    changes, before, after = plan([instance(ONE, MI_ONE)], "draining", None, False, names)
+    assert changes == {ONE: {"status": "DRAINING"}}
+    assert before == {key: {"status": "ACTIVE"}} and after == {key: {"status": "DRAINING"}}
+
+
 def test_plan_names_every_instance_it_cannot_change():
     instances = [instance(ONE, MI_ONE, status="REGISTERING"), instance(TWO, MI_TWO, status="DEREGISTERING")]
     with pytest.raises(Refused) as raised:
