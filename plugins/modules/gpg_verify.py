@@ -41,14 +41,8 @@ options:
     description: The C(gpg) program; looked up on the C(PATH) when only a name is given.
     type: str
     default: gpg
-attributes:
-  check_mode:
-    support: full
-    details: Reads only; it runs in check mode as in a normal run.
-  diff_mode:
-    support: none
-  idempotent:
-    support: full
+extends_documentation_fragment:
+  - hybridops.ecs_anywhere.attributes.info
 notes:
   - C(gpg) must be on the host. Install C(gnupg) (Debian, Ubuntu, SUSE) or C(gnupg2) (RHEL family) first.
 """

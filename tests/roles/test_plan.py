@@ -121,7 +121,7 @@ def plans(tmp_path_factory):
     """{case index: (ssm plan or refusal, ecs plan or refusal)} from one run."""
     work = tmp_path_factory.mktemp("plans")
     cases = []
-    for index, (host, region, extra, _, _) in enumerate(CASES):
+    for index, (host, region, extra, *_expected) in enumerate(CASES):
         (work / str(index)).mkdir()
         variables = {"ansible_facts": HOSTS[host], "ssm_agent_region": region, "ecs_agent_region": region, **extra}
         case = work / f"case{index}.yml"
@@ -130,7 +130,8 @@ def plans(tmp_path_factory):
     (work / "play.yml").write_text(PLAYBOOK)
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(REPO / "build" / "collections"), ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="0")
     run = subprocess.run(
-        [str(BIN / "ansible-playbook"), "-i", "localhost,", str(work / "play.yml"), "-e", json.dumps({"cases": cases, "ansible_python_interpreter": sys.executable})],
+        [str(BIN / "ansible-playbook"), "-i", "localhost,", str(work / "play.yml"),
+         "-e", json.dumps({"cases": cases, "ansible_python_interpreter": sys.executable})],
         env=env, capture_output=True, text=True, check=False, cwd=work,
     )
     assert run.returncode == 0, run.stdout + run.stderr

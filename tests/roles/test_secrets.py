@@ -59,7 +59,7 @@ def activation(testbed_vars):  # pylint: disable=redefined-outer-name
             iam.attach_role_policy(RoleName=role, PolicyArn=policy)
     except iam.exceptions.EntityAlreadyExistsException:
         pass
-    for _ in range(30):  # a new role may not be usable at once (eventual consistency, as on AWS)
+    for _attempt in range(30):  # a new role may not be usable at once (eventual consistency, as on AWS)
         try:
             answer = ssm.create_activation(IamRole=role, RegistrationLimit=1)
             return answer["ActivationId"], answer["ActivationCode"], ssm

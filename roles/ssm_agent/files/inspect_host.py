@@ -27,7 +27,7 @@ def installed_version(package):
     """Version of an installed deb or rpm, '' when not installed (a removed deb's leftover config does not count)."""
     if shutil.which("dpkg-query"):
         status = output(["dpkg-query", "-W", "-f=${db:Status-Abbrev}|${Version}", package]) or ""
-        abbrev, _, version = status.partition("|")
+        abbrev, _separator, version = status.partition("|")
         if abbrev.startswith("ii"):
             return version
     if shutil.which("rpm"):

@@ -34,7 +34,7 @@ def keys(tmp_path_factory):
     gpg(home, "--quick-gen-key", "Signer <signer@test.invalid>", "ed25519", "cert", "1y")
     [primary] = fingerprints(home, "signer@test.invalid")
     gpg(home, "--quick-add-key", primary, "ed25519", "sign", "1y")
-    [_, subkey] = fingerprints(home, "signer@test.invalid")
+    subkey = fingerprints(home, "signer@test.invalid")[1]
     gpg(home, "--faked-system-time", "20200101T000000", "--quick-gen-key", "Old <old@test.invalid>", "ed25519", "sign", "1d")
     [expired] = fingerprints(home, "old@test.invalid")
     gpg(home, "--quick-gen-key", "Rogue <rogue@test.invalid>", "ed25519", "sign", "1y")
