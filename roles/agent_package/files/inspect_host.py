@@ -1,4 +1,4 @@
-"""Read-only look at a host for the ssm_agent role; prints one JSON object.
+"""Read-only look at a host for the ssm_agent and ecs_agent roles; prints one JSON object {"ssm": ..., "ecs": ...}.
 
 Run by ansible.builtin.script with the host's Python: nothing here writes.
 """
@@ -13,6 +13,9 @@ REGISTRATION = "/var/lib/amazon/ssm/Vault/Store/RegistrationKey"
 SNAP_BINARY = "/snap/amazon-ssm-agent/current/amazon-ssm-agent"
 CREDENTIALS = "/root/.aws/credentials"
 SECRET_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")
+CONFIG_FILES = ("/var/lib/ecs/ecs.config", "/etc/ecs/ecs.config")
+STATE_DIR = "/var/lib/ecs/data"
+RUNTIME_PACKAGES = ("docker-ce", "docker.io", "docker-engine", "docker-ee", "moby-engine", "docker", "podman-docker")
 
 
 def output(argv):
@@ -30,6 +33,7 @@ def installed_version(package):
         abbrev, _separator, version = status.partition("|")
         if abbrev.startswith("ii"):
             return version
+        return ""
     if shutil.which("rpm"):
         return output(["rpm", "-q", "--qf", "%{VERSION}-%{RELEASE}", package]) or ""
     return ""
@@ -68,7 +72,22 @@ def ec2_instance():
     return tag if tag.startswith("i-") else ""
 
 
-def main():
+def configured():
+    """What ecs-init would read: /var/lib/ecs/ecs.config, then /etc/ecs/ecs.config, split on the first '='."""
+    settings = {}
+    for path in CONFIG_FILES:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                for line in handle:
+                    key, sep, value = line.rstrip("\n").partition("=")
+                    if sep:
+                        settings[key.strip()] = value
+        except OSError:
+            pass
+    return settings
+
+
+def ssm_agent():
     snap = os.path.exists(SNAP_BINARY)
     unit = "snap.amazon-ssm-agent.amazon-ssm-agent.service" if snap else "amazon-ssm-agent.service"
     instance_id, region = registration()
@@ -78,16 +97,28 @@ def main():
     ec2 = ec2_instance()
     if ec2:
         conflicts.append(f"this host is EC2 instance {ec2}: the agent would use the instance profile, not the activation")
-    json.dump(
-        {
-            "package_version": "" if snap else installed_version("amazon-ssm-agent"),
-            "snap": snap,
-            "instance_id": instance_id,
-            "registered_region": region,
-            "credential_conflicts": conflicts,
-        },
-        sys.stdout,
-    )
+    return {
+        "package_version": "" if snap else installed_version("amazon-ssm-agent"),
+        "snap": snap,
+        "instance_id": instance_id,
+        "registered_region": region,
+        "credential_conflicts": conflicts,
+    }
+
+
+def ecs_agent():
+    return {
+        "package_version": installed_version("amazon-ecs-init"),
+        "configured_cluster": configured().get("ECS_CLUSTER", ""),
+        "has_state": os.path.isdir(STATE_DIR) and bool(os.listdir(STATE_DIR)),
+        "runtime_packages": {name: version for name in RUNTIME_PACKAGES if (version := installed_version(name))},
+        "docker_binary": shutil.which("docker") or "",
+        "nvidia_smi": bool(shutil.which("nvidia-smi")),
+    }
+
+
+def main():
+    json.dump({"ssm": ssm_agent(), "ecs": ecs_agent()}, sys.stdout)
 
 
 if __name__ == "__main__":
