@@ -44,14 +44,14 @@ def calls(bed, clear=False):  # pylint: disable=redefined-outer-name
         return json.load(answer)
 
 
-def onboard(bed, tmp_path, *extra):  # pylint: disable=redefined-outer-name
+def playbook(name, bed, tmp_path, *extra):  # pylint: disable=redefined-outer-name
     env = dict(
         os.environ, ANSIBLE_COLLECTIONS_PATH=str(REPO / "build" / "collections"), ANSIBLE_NOCOLOR="1", ANSIBLE_HOST_KEY_CHECKING="False",
         AWS_ACCESS_KEY_ID=bed["testbed_aws_access_key_id"], AWS_SECRET_ACCESS_KEY=bed["testbed_aws_secret_access_key"],
     )
     env.pop("AWS_PROFILE", None)
     return subprocess.run(
-        [str(BIN / "ansible-playbook"), "-i", str(OUT / "inventory.ini"), str(REPO / "playbooks" / "onboard.yml"),
+        [str(BIN / "ansible-playbook"), "-i", str(OUT / "inventory.ini"), str(REPO / "playbooks" / f"{name}.yml"),
          "-e", f"@{OUT / 'testbed_vars.yml'}", "-e", f"@{REPO / 'demo' / 'testbed.yml'}", *extra],
         env=env, capture_output=True, text=True, check=False, cwd=tmp_path,
     )
@@ -72,7 +72,7 @@ def client(bed, service):  # pylint: disable=redefined-outer-name
 
 def test_first_run_onboards_and_second_run_changes_nothing(bed, tmp_path):  # pylint: disable=redefined-outer-name
     calls(bed, clear=True)
-    first = onboard(bed, tmp_path)
+    first = playbook("onboard", bed, tmp_path)
     assert first.returncode == 0, first.stdout[-6000:] + first.stderr[-2000:]
     made = [call["action"] for call in calls(bed) if call["service"] == "ssm"]
     assert made.count("CreateActivation") == 1 and made.count("DeleteActivation") == 1, made
@@ -87,16 +87,45 @@ def test_first_run_onboards_and_second_run_changes_nothing(bed, tmp_path):  # py
     assert ssm.describe_activations()["ActivationList"] == []
 
     [service] = ecs.describe_services(cluster="demo", services=["web"])["services"]
-    assert service["launchType"] == "EXTERNAL" and service["runningCount"] == 3
+    assert service["launchType"] == "EXTERNAL" and service["runningCount"] == 2
     tasks = ecs.describe_tasks(cluster="demo", tasks=ecs.list_tasks(cluster="demo", serviceName="web")["taskArns"])["tasks"]
-    assert len({task["containerInstanceArn"] for task in tasks}) == 3  # one a host: the host port is 8080
+    assert len({task["containerInstanceArn"] for task in tasks}) == 2  # one a host: the host port is 8080
     for host in bed["testbed_hosts"]:
         assert host["name"] in first.stdout.split("TASK [Summary]")[1]
 
     calls(bed, clear=True)
-    second = onboard(bed, tmp_path)
+    second = playbook("onboard", bed, tmp_path)
     assert second.returncode == 0, second.stdout[-6000:]
     counts = recap(second.stdout)
     assert counts and all(count["changed"] == 0 and count["failed"] == 0 for count in counts.values()), counts
     writes = [call["action"] for call in calls(bed) if call["action"] in CONTROLLER_WRITES]
     assert writes == [], writes
+
+
+def test_offboard_one_host(bed, tmp_path):  # pylint: disable=redefined-outer-name
+    """Follows the onboarding test: the host that runs a web task leaves; the task moves, the others stay."""
+    ecs, ssm = client(bed, "ecs"), client(bed, "ssm")
+    arns = ecs.list_container_instances(cluster="demo")["containerInstanceArns"]
+    instances = {i["containerInstanceArn"]: i for i in ecs.describe_container_instances(cluster="demo", containerInstances=arns)["containerInstances"]}
+    busy = [arn for arn, instance in instances.items() if instance["runningTasksCount"] > 0]
+    leaving_id = instances[busy[0]]["ec2InstanceId"]
+    names = {m["InstanceId"]: m["ComputerName"].split(".")[0] for m in ssm.describe_instance_information()["InstanceInformationList"]}
+    leaving = names[leaving_id]
+
+    result = playbook("offboard", bed, tmp_path, "--limit", leaving)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+
+    left = ecs.describe_container_instances(cluster="demo", containerInstances=ecs.list_container_instances(cluster="demo")["containerInstanceArns"])
+    assert sorted(i["ec2InstanceId"] for i in left["containerInstances"]) == sorted(set(names) - {leaving_id})
+    assert leaving_id not in [m["InstanceId"] for m in ssm.describe_instance_information()["InstanceInformationList"]]
+    [service] = ecs.describe_services(cluster="demo", services=["web"])["services"]
+    assert service["runningCount"] == 2
+    tasks = ecs.describe_tasks(cluster="demo", tasks=ecs.list_tasks(cluster="demo", serviceName="web")["taskArns"])["tasks"]
+    assert busy[0] not in {task["containerInstanceArn"] for task in tasks}
+
+    on_host = subprocess.run(
+        ["ssh", "-F", str(OUT / "ssh_config"), leaving,
+         "dpkg -l amazon-ssm-agent amazon-ecs-init 2>/dev/null | grep ^ii; ls -d /etc/ecs /var/lib/ecs /var/lib/amazon/ssm 2>/dev/null; true"],
+        capture_output=True, text=True, check=True,
+    )
+    assert on_host.stdout.strip() == "", on_host.stdout
