@@ -1,5 +1,6 @@
-"""playbooks/onboard.yml end to end on the test bed: three bare hosts to a working ECS Anywhere cluster, then a second
-run that changes nothing and makes no activation (read from the endpoint's call log).
+"""playbooks/ end to end on the test bed: three bare hosts to a working ECS Anywhere cluster, then a second
+run that changes nothing and makes no activation (read from the endpoint's call log), a rolling upgrade of ecs-init
+during which the service keeps its tasks, and one host offboarded. The tests follow each other on the same hosts.
 
 Needs the test bed up with fresh hosts (make playbook-test does it).
 """
@@ -9,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import urllib.request
 from pathlib import Path
 
@@ -19,6 +21,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 OUT = Path(os.environ.get("TESTBED_OUT", REPO / "build" / "testbed"))
 BIN = Path(sys.executable).parent
+OLDER = "1.90.0-1"  # the test bed's mirror has 1.90.0-1 and 1.91.0-1
 # What the playbook could write (the agents' own calls, heartbeats and registrations, are in the log too).
 CONTROLLER_WRITES = {
     "CreateCluster", "UpdateCluster", "UpdateClusterSettings", "PutClusterCapacityProviders", "CreateService", "UpdateService",
@@ -72,7 +75,7 @@ def client(bed, service):  # pylint: disable=redefined-outer-name
 
 def test_first_run_onboards_and_second_run_changes_nothing(bed, tmp_path):  # pylint: disable=redefined-outer-name
     calls(bed, clear=True)
-    first = playbook("onboard", bed, tmp_path)
+    first = playbook("onboard", bed, tmp_path, "-e", f"ecs_agent_version={OLDER}")
     assert first.returncode == 0, first.stdout[-6000:] + first.stderr[-2000:]
     made = [call["action"] for call in calls(bed) if call["service"] == "ssm"]
     assert made.count("CreateActivation") == 1 and made.count("DeleteActivation") == 1, made
@@ -94,12 +97,43 @@ def test_first_run_onboards_and_second_run_changes_nothing(bed, tmp_path):  # py
         assert host["name"] in first.stdout.split("TASK [Summary]")[1]
 
     calls(bed, clear=True)
-    second = playbook("onboard", bed, tmp_path)
+    second = playbook("onboard", bed, tmp_path, "-e", f"ecs_agent_version={OLDER}")
     assert second.returncode == 0, second.stdout[-6000:]
     counts = recap(second.stdout)
     assert counts and all(count["changed"] == 0 and count["failed"] == 0 for count in counts.values()), counts
     writes = [call["action"] for call in calls(bed) if call["action"] in CONTROLLER_WRITES]
     assert writes == [], writes
+
+
+def test_upgrade_agents_keeps_the_service_running(bed, tmp_path):  # pylint: disable=redefined-outer-name
+    """Follows the onboarding test (ecs-init 1.90.0-1 everywhere): a rolling upgrade to the latest."""
+    ecs = client(bed, "ecs")
+    desired = ecs.describe_services(cluster="demo", services=["web"])["services"][0]["desiredCount"]
+    seen, done = [], threading.Event()
+
+    def watch():
+        watcher = client(bed, "ecs")
+        while not done.is_set():
+            seen.append(watcher.describe_services(cluster="demo", services=["web"])["services"][0]["runningCount"])
+            done.wait(1)
+
+    thread = threading.Thread(target=watch)
+    thread.start()
+    try:
+        result = playbook("upgrade_agents", bed, tmp_path, "-e", f"ecs_agent_version={bed['testbed_ecs_latest_version']}")
+    finally:
+        done.set()
+        thread.join()
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert len(seen) > 10 and min(seen) >= desired - 1, seen
+    for host in bed["testbed_hosts"]:
+        version = subprocess.run(["ssh", "-F", str(OUT / "ssh_config"), host["name"], "dpkg-query -W -f='${Version}' amazon-ecs-init"],
+                                 capture_output=True, text=True, check=True).stdout
+        assert version == bed["testbed_ecs_latest_version"]
+    arns = ecs.list_container_instances(cluster="demo")["containerInstanceArns"]
+    instances = ecs.describe_container_instances(cluster="demo", containerInstances=arns)["containerInstances"]
+    assert {i["status"] for i in instances} == {"ACTIVE"} and all(i["agentConnected"] for i in instances)
+    assert {i["versionInfo"]["agentVersion"] for i in instances} == {bed["testbed_ecs_latest_version"].split("-")[0]}
 
 
 def test_offboard_one_host(bed, tmp_path):  # pylint: disable=redefined-outer-name
