@@ -203,7 +203,7 @@ _TASK_DEFINITION_ARN = re.compile(r"^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-d
 _ECS_ARN = re.compile(r"^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:[a-z-]+/\S+$")
 _MANAGED_INSTANCE_ID = re.compile(r"^mi-[0-9a-f]{17}$")
 _ACTIVATION_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_ROLE = re.compile(r"^(arn:aws[a-z-]*:iam::\d{12}:role/([\w+=,.@-]+/)*)?[\w+=,.@-]{1,64}$")
+_ROLE = re.compile(r"^(arn:aws[a-z-]*:iam::\d{12}:role/)?([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$")
 
 
 def name():
@@ -293,18 +293,20 @@ def tags(maximum):
     def rule(value):
         if not isinstance(value, dict):
             return None
-        problems = []
         if len(value) > maximum:
-            problems.append(f"at most {maximum} tags, got {len(value)}")
-        for key, item in value.items():
+            return f"must have at most {maximum} element(s), got {len(value)}"
+        # Named as the tag list AWS takes ([index].key), as botocore's own checks name them.
+        for index, (key, item) in enumerate(value.items()):
             key = str(key)
-            if not 1 <= len(key) <= 128:
-                problems.append(f"key {key[:40]!r} must have 1 to 128 characters")
-            elif key.lower().startswith("aws:"):
-                problems.append(f"key {key!r} uses the prefix aws:, which AWS reserves")
+            if not key:
+                return f"[{index}].key: must have at least 1 character(s)"
+            if len(key) > 128:
+                return f"[{index}].key: must have at most 128 character(s), got {len(key)}"
+            if key.lower().startswith("aws:"):
+                return f"[{index}].key: {key!r} starts with aws:, which AWS reserves"
             if item is not None and len(str(item)) > 256:
-                problems.append(f"value of {key[:40]!r} must have at most 256 characters")
-        return ", ".join(problems) or None
+                return f"[{index}].value: must have at most 256 character(s), got {len(str(item))}"
+        return None
 
     return rule
 
@@ -416,7 +418,7 @@ def capacity_provider_name():
         if problem:
             return problem
         if value.lower().startswith(("aws", "ecs", "fargate")):
-            return f"must not start with aws, ecs or fargate, got {value!r}"
+            return f"cannot start with aws, ecs or fargate, got {value!r}"
         return None
 
     return rule
@@ -425,7 +427,7 @@ def capacity_provider_name():
 def memory_or_cpu(unit):
     """Task-level cpu and memory: "an integer using CPU units (1024) or as a string using vCPUs (1 vCPU)", memory
     "an integer using MiB (1024) or as a string using GB (1GB or 1 GB)" (RegisterTaskDefinition, ECS API reference)."""
-    pattern = re.compile(r"^\s*\d+(\.\d+)?\s*(" + unit + r")?\s*$", re.IGNORECASE)
+    pattern = re.compile(r"^\s*(\d+(\.\d*)?|\.\d+)\s*(" + unit + r")?\s*$", re.IGNORECASE)
 
     def rule(value):
         if isinstance(value, bool) or not (isinstance(value, (int, float)) or (isinstance(value, str) and pattern.match(value))):
@@ -435,8 +437,10 @@ def memory_or_cpu(unit):
     return rule
 
 
-_TASK_ID = re.compile(r"^([0-9a-f]{32}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task/([A-Za-z0-9_-]{1,255}/)?[0-9a-f]{32})$")
-TASK_REFERENCE = matches(_TASK_ID, "a task id (32 hexadecimal digits) or task ARN")  # ECS StopTask task: "The task ID or full ARN"
+# AWS's task ids are 32 hexadecimal digits; the API reference does not fix the form, and the local endpoint (moto) uses UUIDs.
+_ID = r"([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
+_TASK_ID = re.compile(r"^(" + _ID + r"|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task/([A-Za-z0-9_-]{1,255}/)?" + _ID + r")$")
+TASK_REFERENCE = matches(_TASK_ID, "a task id or task ARN")  # ECS StopTask task: "The task ID or full ARN of the task to stop"
 TASK_DEFINITION_ARN = matches(_TASK_DEFINITION_ARN, "a task definition ARN ending in family:revision")  # DeregisterTaskDefinition
 WAIT_TIMEOUT = between(1)  # seconds to wait: a wait of none or less is a mistake, not a value
 PLACEMENT_RULES = {
@@ -459,7 +463,8 @@ ECS_CLUSTER_RULES = {
     "default_capacity_provider_strategy[].base": STRATEGY_BASE,
     "wait_timeout": WAIT_TIMEOUT,
 }
-ECS_CAPACITY_PROVIDER_RULES = {"name": capacity_provider_name(), "tags": ECS_TAGS, "wait_timeout": WAIT_TIMEOUT}
+# Its name (capacity_provider_name's rule, with a word for FARGATE and FARGATE_SPOT) is checked by ecs_capacity_provider itself.
+ECS_CAPACITY_PROVIDER_RULES = {"tags": ECS_TAGS, "wait_timeout": WAIT_TIMEOUT}
 ECS_SERVICE_RULES = dict(
     PLACEMENT_RULES,
     name=name(),
@@ -504,14 +509,17 @@ ECS_TASK_DEFINITION_RULES = {
 }
 ECS_CONTAINER_INSTANCE_RULES = {"cluster": name_or_arn()}
 SSM_ACTIVATION_RULES = {"name": not_empty(), "iam_role": [not_empty(), IAM_ROLE], "tags": SSM_TAGS, "id": ACTIVATION_ID}
-SSM_MANAGED_INSTANCE_RULES = {"instance_ids[]": MANAGED_INSTANCE_ID, "names[]": not_empty(), "tags": SSM_TAGS}
+# Its tags are checked by _ssm/managed_instance.py's normalize_tags (the same rules, before any call).
+SSM_MANAGED_INSTANCE_RULES = {"instance_ids[]": MANAGED_INSTANCE_ID, "names[]": not_empty()}
 # _info modules: a malformed identifier is refused by name rather than silently matching nothing.
 ECS_CLUSTER_INFO_RULES = {"names[]": name_or_arn()}
+ECS_CAPACITY_PROVIDER_INFO_RULES = {"names[]": name_or_arn()}
 ECS_SERVICE_INFO_RULES = {"cluster": name_or_arn(), "names[]": name_or_arn()}
 ECS_TASK_DEFINITION_INFO_RULES = {"task_definitions[]": task_definition_reference()}
 SSM_ACTIVATION_INFO_RULES = {"ids[]": ACTIVATION_ID}
 # DescribeInstanceInformation also lists EC2 instances (i- ids) that run the agent.
-SSM_MANAGED_INSTANCE_INFO_RULES = {"instance_ids[]": matches(re.compile(r"^(mi-[0-9a-f]{17}|i-[0-9a-f]{8}([0-9a-f]{9})?)$"), "a managed (mi-) or EC2 (i-) instance id")}
+_ANY_INSTANCE_ID = re.compile(r"^(mi-[0-9a-f]{17}|i-[0-9a-f]{8}([0-9a-f]{9})?)$")
+SSM_MANAGED_INSTANCE_INFO_RULES = {"instance_ids[]": matches(_ANY_INSTANCE_ID, "a managed (mi-) or EC2 (i-) instance id")}
 ECS_CONTAINER_INSTANCE_INFO_RULES = {"cluster": name_or_arn(), "instances[]": not_empty()}
 
 

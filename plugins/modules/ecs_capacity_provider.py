@@ -362,7 +362,8 @@ def main():
         client = ecs_client(module)
         request = desired(module, client)
         result = apply(module, client, progress, *plan(module, client, request))
-    module.exit_json(**dict(result, capacity_provider=tags_as_dict(result["capacity_provider"])))
+    result["capacity_provider"] = tags_as_dict(result["capacity_provider"])
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

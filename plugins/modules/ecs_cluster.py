@@ -414,7 +414,8 @@ def main():
         client = ecs_client(module)
         request = desired(module, client)
         result = apply(module, client, progress, *plan(module, client, request))
-    module.exit_json(**dict(result, cluster=tags_as_dict(result["cluster"])))
+    result["cluster"] = tags_as_dict(result["cluster"])
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -351,7 +351,8 @@ def main():
             result = ensure_started(module, client, request, progress)
         else:
             result = ensure_stopped(module, client, progress)
-    module.exit_json(**dict(result, tasks=all_tags_as_dict(result["tasks"])))
+    result["tasks"] = all_tags_as_dict(result["tasks"])
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

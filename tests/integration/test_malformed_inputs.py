@@ -32,6 +32,7 @@ def many_tags(count):
     return {f"k{index}": "v" for index in range(count)}
 
 
+TARGET_GROUP = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef"
 SERVICE = {"name": "web", "cluster": "edge", "task_definition": "web", "launch_type": "EXTERNAL", "desired_count": 1}
 TASK = {"cluster": "edge", "state": "started", "task_definition": "web", "launch_type": "EXTERNAL"}
 ACTIVATION = {"name": "edge", "iam_role": "ecsAnywhereRole"}
@@ -98,11 +99,11 @@ CASES = [
      "deployment_configuration.minimum_healthy_percent"),  # COUNTS
     ("service-grace-negative", "ecs_service", dict(SERVICE, health_check_grace_period_seconds=-1), "health_check_grace_period_seconds"),
     ("service-lb-port-high", "ecs_service",
-     dict(SERVICE, launch_type="EC2", load_balancers=[{"target_group_arn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef",
+     dict(SERVICE, launch_type="EC2", load_balancers=[{"target_group_arn": TARGET_GROUP,
                                                        "container_name": "web", "container_port": 70000}]),
      "load_balancers[0].container_port"),  # PORTS
     ("service-lb-port-negative", "ecs_service",
-     dict(SERVICE, launch_type="EC2", load_balancers=[{"target_group_arn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef",
+     dict(SERVICE, launch_type="EC2", load_balancers=[{"target_group_arn": TARGET_GROUP,
                                                        "container_name": "web", "container_port": -1}]),
      "load_balancers[0].container_port"),  # PORTS
     ("service-registry-port-high", "ecs_service",
@@ -237,6 +238,7 @@ CASES = [
     ("provider-tag-aws", "ecs_capacity_provider", dict(PROVIDER, tags={"aws:owner": "me"}), "tags"),  # ECS_TAGS
     # ---- _info modules -------------------------------------------------------------------------------------------
     ("cluster-info-name-empty", "ecs_cluster_info", {"names": [""]}, "names[0]"),
+    ("provider-info-name-space", "ecs_capacity_provider_info", {"names": ["edge asg"]}, "names[0]"),  # CAPACITY_PROVIDER
     ("service-info-name-empty", "ecs_service_info", {"cluster": "edge", "names": [""]}, "names[0]"),
     ("definition-info-revision-0", "ecs_task_definition_info", {"task_definitions": ["web:0"]}, "task_definitions[0]"),  # TASK_DEFINITION
     ("definition-info-empty", "ecs_task_definition_info", {"task_definitions": [""]}, "task_definitions[0]"),
@@ -244,6 +246,7 @@ CASES = [
     ("managed-info-id-malformed", "ssm_managed_instance_info", {"instance_ids": ["mi-xyz"]}, "instance_ids[0]"),  # MANAGED_INSTANCE
     ("instance-info-reference-empty", "ecs_container_instance_info", {"cluster": "edge", "instances": [""]}, "instances[0]"),
 ]
+
 
 def playbook(fake_aws, cases):
     """One play: each case; at the end every result, and the endpoint's call log, go to ``results_file``."""
@@ -301,4 +304,3 @@ def test_every_malformed_input_fails_by_name_before_any_write(part, fake_aws, tm
 def test_the_corpus_is_big_enough():
     assert len(CASES) >= 100
     assert len({case[0] for case in CASES}) == len(CASES)
-

@@ -12,9 +12,9 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate im
         (v.ECS_CLUSTER_RULES, {"name": "edge"}, []),
         (v.ECS_CLUSTER_RULES, {"name": "edge site"}, ["name: must be 1 to 255 letters, numbers, hyphens and underscores, got 'edge site'"]),
         (v.ECS_CLUSTER_RULES, {"name": "e" * 255}, []),
-        (v.ECS_CLUSTER_RULES, {"name": "edge", "tags": {"aws:owner": "me"}}, ["tags: key 'aws:owner' uses the prefix aws:, which AWS reserves"]),
+        (v.ECS_CLUSTER_RULES, {"name": "edge", "tags": {"aws:owner": "me"}}, ["tags[0].key: 'aws:owner' starts with aws:, which AWS reserves"]),
         (v.ECS_CLUSTER_RULES, {"name": "edge", "tags": {f"k{i}": "v" for i in range(50)}}, []),
-        (v.ECS_CLUSTER_RULES, {"name": "edge", "tags": {f"k{i}": "v" for i in range(51)}}, ["tags: at most 50 tags, got 51"]),
+        (v.ECS_CLUSTER_RULES, {"name": "edge", "tags": {f"k{i}": "v" for i in range(51)}}, ["tags: must have at most 50 element(s), got 51"]),
         (v.ECS_CLUSTER_RULES, {"name": "edge", "wait_timeout": 0}, ["wait_timeout: must be at least 1, got 0"]),
         (v.ECS_SERVICE_RULES, {"name": "web", "task_definition": "web:0"}, ["task_definition: revision must be at least 1, got 'web:0'"]),
         (v.ECS_SERVICE_RULES, {"name": "web", "task_definition": "web:3"}, []),
@@ -29,8 +29,9 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate im
         (v.ECS_SERVICE_RULES, {"name": "web", "role": ""}, ["role: must not be empty"]),
         (v.ECS_SERVICE_RULES, {"name": "web", "role": "arn:aws:iam::123456789012:user/bob"},
          ["role: expected an IAM role name (up to 64 characters) or role ARN, got 'arn:aws:iam::123456789012:user/bob'"]),
-        (v.ECS_TASK_RULES, {"tasks": ["0123456789abcdef0123456789abcdef", "arn:aws:ecs:us-east-1:123456789012:task/edge/0123456789abcdef0123456789abcdef"]}, []),
-        (v.ECS_TASK_RULES, {"tasks": ["nope"]}, ["tasks[0]: expected a task id (32 hexadecimal digits) or task ARN, got 'nope'"]),
+        (v.ECS_TASK_RULES, {"tasks": ["0123456789abcdef0123456789abcdef", "arn:aws:ecs:us-east-1:123456789012:task/edge/0123456789abcdef0123456789abcdef"]},
+         []),
+        (v.ECS_TASK_RULES, {"tasks": ["nope"]}, ["tasks[0]: expected a task id or task ARN, got 'nope'"]),
         (v.ECS_TASK_DEFINITION_RULES, {"definition": {"family": "web", "containerDefinitions": [{"name": "a"}, {"name": "a"}]}},
          ["definition.containerDefinitions[1].name: must be unique, 'a' is used by an earlier element"]),
         (v.ECS_TASK_DEFINITION_RULES, {"definition": {"family": "web", "containerDefinitions": []}},
@@ -40,15 +41,18 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate im
         (v.ECS_TASK_DEFINITION_RULES, {"definition": {"family": "web", "memory": "lots", "containerDefinitions": [{"name": "a"}]}},
          ["definition.memory: expected a number or a string such as '1 GB', got 'lots'"]),
         (v.ECS_TASK_DEFINITION_RULES, {"revision": 0}, ["revision: must be at least 1, got 0"]),
+        (v.ECS_TASK_DEFINITION_RULES, {"definition": {"family": "web", "cpu": ".25 vCPU", "memory": "0.5GB", "containerDefinitions": [{"name": "a"}]}}, []),
         (v.SSM_ACTIVATION_RULES, {"name": "edge", "iam_role": "ecsAnywhereRole"}, []),
         (v.SSM_ACTIVATION_RULES, {"name": "edge", "iam_role": "arn:aws:iam::123456789012:role/hybrid/edgeRole"}, []),
+        (v.SSM_ACTIVATION_RULES, {"name": "edge", "iam_role": "hybrid/edgeRole"}, []),
+        (v.ECS_CLUSTER_RULES, {"name": "edge", "tags": {"team": "edge", "": "x"}}, ["tags[1].key: must have at least 1 character(s)"]),
         (v.SSM_ACTIVATION_RULES, {"name": "", "iam_role": ""}, ["name: must not be empty", "iam_role: must not be empty"]),
         (v.SSM_ACTIVATION_RULES, {"id": "0f3b2c1d-aaaa-bbbb-cccc-0123456789ab"}, []),
         (v.SSM_MANAGED_INSTANCE_RULES, {"instance_ids": ["mi-0123456789abcdef0", "mi-xyz"]},
          ["instance_ids[1]: expected a managed instance id (mi- and 17 hexadecimal digits), got 'mi-xyz'"]),
         (v.SSM_MANAGED_INSTANCE_INFO_RULES, {"instance_ids": ["i-0123456789abcdef0", "i-01234567"]}, []),
-        (v.ECS_CAPACITY_PROVIDER_RULES, {"name": "ecs-edge"}, ["name: must not start with aws, ecs or fargate, got 'ecs-edge'"]),
-        (v.ECS_CAPACITY_PROVIDER_RULES, {"name": "edge-asg"}, []),
+        (v.ECS_CAPACITY_PROVIDER_INFO_RULES, {"names": ["edge-asg", "arn:aws:ecs:us-east-1:123456789012:capacity-provider/edge-asg", "edge asg"]},
+         ["names[2]: must be a name (1 to 255 letters, numbers, hyphens and underscores) or an ARN, got 'edge asg'"]),
         (v.ECS_TASK_DEFINITION_INFO_RULES, {"task_definitions": ["web", "web:1", ""]},
          ["task_definitions[2]: expected a family, family:revision or ARN, got ''"]),
     ],
@@ -70,6 +74,18 @@ def test_rule_errors(table, params, errors):
 )
 def test_cluster_rules_across_options(params, errors):
     assert v.ecs_cluster_cross_errors(params) == errors
+
+
+@pytest.mark.parametrize(
+    "value, error",
+    [
+        ("edge-asg", None),
+        ("ecs-edge", "cannot start with aws, ecs or fargate, got 'ecs-edge'"),
+        ("FARGATE", "cannot start with aws, ecs or fargate, got 'FARGATE'"),
+    ],
+)
+def test_capacity_provider_name(value, error):
+    assert v.capacity_provider_name()(value) == error
 
 
 def test_task_definition_external_awsvpc():
