@@ -219,6 +219,8 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results imp
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import option_path
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_CAPACITY_PROVIDER_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
 
 GROUP_ARN_PATH = "autoScalingGroupProvider.autoScalingGroupArn"
 
@@ -356,10 +358,12 @@ def main():
         supports_check_mode=True,
     )
     with failures_reported(module) as progress:
+        refuse_broken_rules(ECS_CAPACITY_PROVIDER_RULES, module.params)
         client = ecs_client(module)
         request = desired(module, client)
         result = apply(module, client, progress, *plan(module, client, request))
-    module.exit_json(**dict(result, capacity_provider=tags_as_dict(result["capacity_provider"])))
+    result["capacity_provider"] = tags_as_dict(result["capacity_provider"])
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

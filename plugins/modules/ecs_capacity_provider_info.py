@@ -105,6 +105,8 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capaci
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_CAPACITY_PROVIDER_INFO_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
 
 
 def gather(client, names):
@@ -118,6 +120,7 @@ def main():
     argument_spec = dict(names=dict(type="list", elements="str", aliases=["capacity_providers"]))
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     with failures_reported(module):
+        refuse_broken_rules(ECS_CAPACITY_PROVIDER_INFO_RULES, module.params)
         providers, missing = gather(ecs_client(module), module.params["names"])
     module.exit_json(changed=False, capacity_providers=all_tags_as_dict(providers), missing=missing)
 

@@ -272,6 +272,9 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results imp
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import option_path
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_CLUSTER_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ecs_cluster_cross_errors
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
 
 
 def desired(module, client):
@@ -423,10 +426,12 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     with failures_reported(module) as progress:
+        refuse_broken_rules(ECS_CLUSTER_RULES, module.params, ecs_cluster_cross_errors(module.params))
         client = ecs_client(module)
         request = desired(module, client)
         result = apply(module, client, progress, *plan(module, client, request))
-    module.exit_json(**dict(result, cluster=tags_as_dict(result["cluster"])))
+    result["cluster"] = tags_as_dict(result["cluster"])
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

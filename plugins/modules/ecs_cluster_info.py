@@ -115,6 +115,8 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluste
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_CLUSTER_INFO_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
 
 
 def gather(client, names, count_external):
@@ -137,6 +139,7 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     with failures_reported(module):
+        refuse_broken_rules(ECS_CLUSTER_INFO_RULES, module.params)
         clusters, missing = gather(ecs_client(module), module.params["names"], module.params["count_external_instances"])
     module.exit_json(changed=False, clusters=all_tags_as_dict(clusters), missing=missing)
 

@@ -174,6 +174,8 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import host_lookup
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_CONTAINER_INSTANCE_INFO_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
 
 
 def gather(module, client, params):
@@ -207,6 +209,7 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     with failures_reported(module):
+        refuse_broken_rules(ECS_CONTAINER_INSTANCE_INFO_RULES, module.params)
         instances, missing = gather(module, ecs_client(module), module.params)
     module.exit_json(changed=False, container_instances=instances, missing=missing)
 

@@ -284,6 +284,8 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors impo
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_SERVICE_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
 
 OPTION_OF_FIELD = {field: option for option, field in SERVICE_FIELDS.items()}
 # In check mode an earlier task of the play may only have predicted the registration of the task definition.
@@ -480,6 +482,7 @@ def main():
     )
     params = module.params
     with failures_reported(module) as progress:
+        refuse_broken_rules(ECS_SERVICE_RULES, module.params)
         client = ecs_client(module)
         current = describe_service(client, params["cluster"], params["name"])
         if params["state"] == "absent":

@@ -77,6 +77,8 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.servic
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import list_service_arns
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_SERVICE_INFO_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
 
 
 def main():
@@ -90,6 +92,7 @@ def main():
     params = module.params
     client = ecs_client(module)
     with failures_reported(module):
+        refuse_broken_rules(ECS_SERVICE_INFO_RULES, module.params)
         names = params["names"] or list_service_arns(client, params["cluster"], params["launch_type"])
         # A deleted service stays visible as INACTIVE for a while; it is no service.
         services = [service for service in describe_services(client, params["cluster"], names) if service.get("status") != "INACTIVE"]

@@ -192,6 +192,8 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors impo
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_TASK_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
 
 # ECS's own limit on startedBy.
 STARTED_BY = re.compile(r"^[A-Za-z0-9_-]{1,36}$")
@@ -341,6 +343,7 @@ def main():
     argument_spec.update(PLACEMENT_ARGUMENT_SPEC)
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, mutually_exclusive=PLACEMENT_MUTUALLY_EXCLUSIVE)
     with failures_reported(module) as progress:
+        refuse_broken_rules(ECS_TASK_RULES, module.params)
         client = ecs_client(module)
         request = run_request(client, module.params)
         if module.params["state"] == "running":
@@ -349,7 +352,8 @@ def main():
             result = ensure_started(module, client, request, progress)
         else:
             result = ensure_stopped(module, client, progress)
-    module.exit_json(**dict(result, tasks=all_tags_as_dict(result["tasks"])))
+    result["tasks"] = all_tags_as_dict(result["tasks"])
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -218,6 +218,9 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors impo
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_TASK_DEFINITION_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import task_definition_cross_errors
 
 
 def check_options(params):
@@ -401,6 +404,7 @@ def main():
         mutually_exclusive=[("arn", "revision")],
     )
     with failures_reported(module) as progress:
+        refuse_broken_rules(ECS_TASK_DEFINITION_RULES, module.params, task_definition_cross_errors(module.params))
         client = ecs_client(module)
         check_options(module.params)
         if module.params["state"] == "present":

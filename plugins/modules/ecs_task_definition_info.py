@@ -133,6 +133,8 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_d
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import list_revision_arns
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import parse_reference
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_TASK_DEFINITION_INFO_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
 
 
 def with_tags(definition, tags):
@@ -186,6 +188,7 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     with failures_reported(module):
+        refuse_broken_rules(ECS_TASK_DEFINITION_INFO_RULES, module.params)
         found, missing = gather(
             ecs_client(module), module.params["task_definitions"], module.params["list_revisions"], module.params["status"]
         )

@@ -219,6 +219,8 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors impo
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import option_path
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import SSM_ACTIVATION_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
 
 
 def desired(params, client, now):
@@ -290,6 +292,7 @@ def main():
     params = module.params
     now = utcnow()
     with failures_reported(module) as progress:
+        refuse_broken_rules(SSM_ACTIVATION_RULES, module.params)
         client = ssm_client(module)
         if params["state"] == "present":
             if params["id"]:

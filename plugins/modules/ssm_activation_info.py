@@ -121,6 +121,8 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activa
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation_plan import utcnow
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import ssm_client
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import SSM_ACTIVATION_INFO_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
 
 
 def gather(client, params):
@@ -142,6 +144,7 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     with failures_reported(module):
+        refuse_broken_rules(SSM_ACTIVATION_INFO_RULES, module.params)
         activations = gather(ssm_client(module), module.params)
     module.exit_json(changed=False, activations=normalize_boto3_result(activations))
 

@@ -126,6 +126,8 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.manage
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.compare import diff
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import SSM_MANAGED_INSTANCE_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
 
 
 def selection_filters(params):
@@ -193,6 +195,7 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     with failures_reported(module) as progress:
+        refuse_broken_rules(SSM_MANAGED_INSTANCE_RULES, module.params)
         result = run(module, ssm_client(module), progress)
     module.exit_json(**result)
 

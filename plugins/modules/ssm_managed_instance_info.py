@@ -150,6 +150,8 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.manage
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import find
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import get_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import SSM_MANAGED_INSTANCE_INFO_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
 
 
 def gather(client, params):
@@ -172,6 +174,7 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     with failures_reported(module):
+        refuse_broken_rules(SSM_MANAGED_INSTANCE_INFO_RULES, module.params)
         instances, missing = gather(ssm_client(module), module.params)
     module.exit_json(changed=False, instances=instances, missing=missing)
 
