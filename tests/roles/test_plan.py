@@ -97,23 +97,17 @@ PLAYBOOK = """\
       loop_control: {loop_var: case}
 """
 
-# A case's tasks: `vars` is filled in per case (JSON is YAML); `out` is the case's directory.
-CASE = """\
-- name: SSM agent plan
+# A case's tasks for one role: `vars` is filled in per case (JSON is YAML); `out` is the case's directory.
+ROLE_PLAN = """\
+- name: {role} plan
   vars: {vars}
   block:
-    - ansible.builtin.include_role: {{name: hybridops.ecs_anywhere.ssm_agent, tasks_from: plan}}
-    - ansible.builtin.copy: {{dest: "{out}/ssm.json", content: "{{{{ ssm_agent_plan | to_json }}}}", mode: "0600"}}
+    - ansible.builtin.include_role: {{name: hybridops.ecs_anywhere.{role}, tasks_from: plan}}
+    - ansible.builtin.copy: {{dest: "{out}/{role}.json", content: "{{{{ {role}_plan | to_json }}}}", mode: "0600"}}
   rescue:
-    - ansible.builtin.copy: {{dest: "{out}/ssm.json", content: "{{{{ ansible_failed_result.msg | to_json }}}}", mode: "0600"}}
-- name: ECS agent plan
-  vars: {vars}
-  block:
-    - ansible.builtin.include_role: {{name: hybridops.ecs_anywhere.ecs_agent, tasks_from: plan}}
-    - ansible.builtin.copy: {{dest: "{out}/ecs.json", content: "{{{{ ecs_agent_plan | to_json }}}}", mode: "0600"}}
-  rescue:
-    - ansible.builtin.copy: {{dest: "{out}/ecs.json", content: "{{{{ ansible_failed_result.msg | to_json }}}}", mode: "0600"}}
+    - ansible.builtin.copy: {{dest: "{out}/{role}.json", content: "{{{{ ansible_failed_result.msg | to_json }}}}", mode: "0600"}}
 """
+ROLES = ("ssm_agent", "ecs_agent")
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +119,7 @@ def plans(tmp_path_factory):
         (work / str(index)).mkdir()
         variables = {"ansible_facts": HOSTS[host], "ssm_agent_region": region, "ecs_agent_region": region, **extra}
         case = work / f"case{index}.yml"
-        case.write_text(CASE.format(vars=json.dumps(variables), out=work / str(index)))
+        case.write_text("".join(ROLE_PLAN.format(role=role, vars=json.dumps(variables), out=work / str(index)) for role in ROLES))
         cases.append(str(case))
     (work / "play.yml").write_text(PLAYBOOK)
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(REPO / "build" / "collections"), ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="0")
@@ -136,7 +130,7 @@ def plans(tmp_path_factory):
     )
     assert run.returncode == 0, run.stdout + run.stderr
     return {
-        index: (json.loads((work / str(index) / "ssm.json").read_text()), json.loads((work / str(index) / "ecs.json").read_text()))
+        index: tuple(json.loads((work / str(index) / f"{role}.json").read_text()) for role in ROLES)
         for index in range(len(CASES))
     }
 
