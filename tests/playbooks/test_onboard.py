@@ -105,6 +105,27 @@ def test_first_run_onboards_and_second_run_changes_nothing(bed, tmp_path):  # py
     assert writes == [], writes
 
 
+def test_a_fourth_host_gets_an_activation_of_its_own(bed, tmp_path):  # pylint: disable=redefined-outer-name
+    """Follows the onboarding test: the bed grows to four hosts; one activation, for one host, and only it changes."""
+    env = dict(os.environ, TESTBED_OUT=str(OUT), TESTBED_PYTHON=sys.executable)
+    subprocess.run([str(REPO / "tests" / "testbed" / "up.sh"), "4"], env=env, capture_output=True, text=True, check=True)
+    bed.update(yaml.safe_load((OUT / "testbed_vars.yml").read_text()))
+    fourth = bed["testbed_hosts"][3]["name"]
+    calls(bed, clear=True)
+    result = playbook("onboard", bed, tmp_path, "-e", f"ecs_agent_version={OLDER}")
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert f"1 host(s) to register: {fourth}; 1 activation(s)" in result.stdout
+    made = [call["action"] for call in calls(bed) if call["service"] == "ssm"]
+    assert made.count("CreateActivation") == 1 and made.count("DeleteActivation") == 1, made
+    counts = recap(result.stdout)
+    assert counts[fourth]["changed"] > 0
+    assert all(count["changed"] == 0 for host, count in counts.items() if host not in (fourth, "localhost")), counts
+    ecs = client(bed, "ecs")
+    arns = ecs.list_container_instances(cluster="demo")["containerInstanceArns"]
+    instances = ecs.describe_container_instances(cluster="demo", containerInstances=arns)["containerInstances"]
+    assert len(instances) == 4 and all(i["agentConnected"] for i in instances)
+
+
 def test_upgrade_agents_keeps_the_service_running(bed, tmp_path):  # pylint: disable=redefined-outer-name
     """Follows the onboarding test (ecs-init 1.90.0-1 everywhere): a rolling upgrade to the latest."""
     ecs = client(bed, "ecs")
@@ -137,7 +158,7 @@ def test_upgrade_agents_keeps_the_service_running(bed, tmp_path):  # pylint: dis
 
 
 def test_offboard_one_host(bed, tmp_path):  # pylint: disable=redefined-outer-name
-    """Follows the onboarding test: the host that runs a web task leaves; the task moves, the others stay."""
+    """Follows the tests above: the host that runs a web task leaves; the task moves, the others stay."""
     ecs, ssm = client(bed, "ecs"), client(bed, "ssm")
     arns = ecs.list_container_instances(cluster="demo")["containerInstanceArns"]
     instances = {i["containerInstanceArn"]: i for i in ecs.describe_container_instances(cluster="demo", containerInstances=arns)["containerInstances"]}
@@ -153,7 +174,7 @@ def test_offboard_one_host(bed, tmp_path):  # pylint: disable=redefined-outer-na
     assert sorted(i["ec2InstanceId"] for i in left["containerInstances"]) == sorted(set(names) - {leaving_id})
     assert leaving_id not in [m["InstanceId"] for m in ssm.describe_instance_information()["InstanceInformationList"]]
     [service] = ecs.describe_services(cluster="demo", services=["web"])["services"]
-    assert service["runningCount"] == 2
+    assert service["runningCount"] == service["desiredCount"]
     tasks = ecs.describe_tasks(cluster="demo", tasks=ecs.list_tasks(cluster="demo", serviceName="web")["taskArns"])["tasks"]
     assert busy[0] not in {task["containerInstanceArn"] for task in tasks}
 
