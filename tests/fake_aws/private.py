@@ -3,7 +3,8 @@
 * ``GET /_fake_aws/calls``: ``[{"service": "ecs", "action": "DescribeTaskDefinition"}, ...]``,
   every AWS API call served (errors included) in arrival order, since start or since
   ``DELETE /_fake_aws/calls``.  Tests count calls with it (an idempotent module must not
-  write; describe calls should not multiply).
+  write; describe calls should not multiply).  ``?access_key=KEY``: only the calls signed
+  with that access key id (the controller's, apart from the agents' instance credentials).
 * ``POST /_fake_aws/reset``: forget every resource and every call, put the clock back.
 * ``GET|POST /_fake_aws/clock``: ``{"offset": seconds}``; POST ``{"advance": seconds}`` moves
   the clock of expiry and heartbeats forward (see clock.py).
@@ -23,24 +24,25 @@ PRIVATE_PREFIX = "/_fake_aws/"
 # Paths that are not AWS API calls: moto's own API and browsers' icon requests.
 NOT_API = ("/moto-api", "/favicon.ico", PRIVATE_PREFIX)
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+ACCESS_KEY = re.compile(r"Credential=([^/,]+)/")
 # JSON-protocol services whose X-Amz-Target prefix names the service of an unsigned call.
 TARGET_SERVICES = ("ssm", "ecs", "ecr", "logs", "servicediscovery", "secretsmanager", "kms")
 
 
 class CallLog:
-    """A thread-safe list of {"service", "action"} calls."""
+    """A thread-safe list of {"service", "action"} calls, each noted with the access key id that signed it."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._calls = []
 
-    def add(self, service, action):
+    def add(self, service, action, access_key=None):
         with self._lock:
-            self._calls.append({"service": service, "action": action})
+            self._calls.append(({"service": service, "action": action}, access_key))
 
-    def snapshot(self):
+    def snapshot(self, access_key=None):
         with self._lock:
-            return list(self._calls)
+            return [dict(call) for call, key in self._calls if access_key is None or key == access_key]
 
     def clear(self):
         with self._lock:
@@ -55,7 +57,7 @@ class PrivateApi:
         self.call_log = call_log or CallLog()
         self._prefixes = None
         self._routes = {
-            ("/_fake_aws/calls", "GET"): lambda environ: (200, self.call_log.snapshot()),
+            ("/_fake_aws/calls", "GET"): lambda environ: (200, self.call_log.snapshot(_query(environ, "access_key"))),
             ("/_fake_aws/calls", "DELETE"): lambda environ: (204, self.call_log.clear()),
             ("/_fake_aws/reset", "POST"): lambda environ: (204, self.reset()),
             ("/_fake_aws/clock", "GET"): lambda environ: (200, {"offset": clock.offset()}),
@@ -67,7 +69,8 @@ class PrivateApi:
         if path.startswith(PRIVATE_PREFIX):
             return self._private(environ, start_response)
         if not path.startswith(NOT_API):
-            self.call_log.add(*self.identify(environ))
+            signer = ACCESS_KEY.search(environ.get("HTTP_AUTHORIZATION", ""))
+            self.call_log.add(*self.identify(environ), signer.group(1) if signer else None)
         return self.app(environ, start_response)
 
     def identify(self, environ):
@@ -122,6 +125,11 @@ def forget_everything():
             backend_dict.clear()
         BackendDict._instances.clear()
     reset_model_data()
+
+
+def _query(environ, name):
+    """One value of the query string, or None."""
+    return (parse_qs(environ.get("QUERY_STRING", "")).get(name) or [None])[0]
 
 
 def _json_body(environ):

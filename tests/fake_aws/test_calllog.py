@@ -49,3 +49,14 @@ def test_delete_clears_the_log_and_the_log_itself_is_not_logged(fake_aws):
     assert calls(fake_aws) == []
     client(fake_aws, "ecs").list_clusters()
     assert calls(fake_aws) == [{"service": "ecs", "action": "ListClusters"}]
+
+
+def test_calls_by_the_access_key_that_signed_them(fake_aws):
+    client(fake_aws, "ecs").list_clusters()
+    client(fake_aws, "ecs", aws_access_key_id="AKIDINSTANCE", aws_secret_access_key="other").list_clusters()
+    client(fake_aws, "ssm").describe_activations()
+    status, controller, _headers = http(fake_aws, "/_fake_aws/calls?access_key=testing")
+    assert status == 200
+    assert controller == [{"service": "ecs", "action": "ListClusters"}, {"service": "ssm", "action": "DescribeActivations"}]
+    assert http(fake_aws, "/_fake_aws/calls?access_key=AKIDINSTANCE")[1] == [{"service": "ecs", "action": "ListClusters"}]
+    assert len(calls(fake_aws)) == 3
