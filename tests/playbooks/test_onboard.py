@@ -21,6 +21,9 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 OUT = Path(os.environ.get("TESTBED_OUT", REPO / "build" / "testbed"))
 BIN = Path(sys.executable).parent
+# Actions the policy allows though the runs here do not call them: AWS checks iam:PassRole when an activation hands the
+# instances' role to SSM, and the tag permissions when ecs_anywhere_tags tags resources at creation (the demo sets none).
+NOT_CALLED_HERE = {"iam:PassRole", "ecs:TagResource", "iam:TagRole", "ssm:AddTagsToResource"}
 OLDER = "1.90.0-1"  # the test bed's mirror has 1.90.0-1 and 1.91.0-1
 # What the playbook could write (the agents' own calls, heartbeats and registrations, are in the log too).
 CONTROLLER_WRITES = {
@@ -38,8 +41,14 @@ def bed():
     return yaml.safe_load(path.read_text())
 
 
+# Every (service, action) the playbooks called with the controller's credentials, over all the tests of this file.
+CONTROLLER_CALLS = set()
+
+
 def calls(bed, clear=False):  # pylint: disable=redefined-outer-name
     url = bed["testbed_aws_endpoint_url"] + "/_fake_aws/calls"
+    with urllib.request.urlopen(f"{url}?access_key={bed['testbed_aws_access_key_id']}", timeout=30) as answer:
+        CONTROLLER_CALLS.update((call["service"], call["action"]) for call in json.load(answer))
     if clear:
         urllib.request.urlopen(urllib.request.Request(url, method="DELETE"), timeout=30).close()
         return []
@@ -184,3 +193,15 @@ def test_offboard_one_host(bed, tmp_path):  # pylint: disable=redefined-outer-na
         capture_output=True, text=True, check=True,
     )
     assert on_host.stdout.strip() == "", on_host.stdout
+
+
+def test_the_documented_iam_policy_allows_every_call(bed):  # pylint: disable=redefined-outer-name
+    """docs/iam-policy.json (least privilege for the controller) against every call the playbooks made above."""
+    calls(bed)
+    policy = json.loads((REPO / "docs" / "iam-policy.json").read_text())
+    allowed = {action for statement in policy["Statement"] if statement["Effect"] == "Allow" for action in statement["Action"]}
+    assert not any("*" in action for action in allowed), "least privilege: no wildcards"
+    made = {f"{service}:{action}" for service, action in CONTROLLER_CALLS}
+    assert len(made) > 20
+    assert not made - allowed, f"calls the policy does not allow: {json.dumps(sorted(made - allowed))}"
+    assert not allowed - made - NOT_CALLED_HERE, f"actions the policy allows that no run here needed: {sorted(allowed - made - NOT_CALLED_HERE)}"
