@@ -51,8 +51,11 @@ test: venv collection-link
 	$(MAKE) --no-print-directory yamllint ansible-lint changelog-lint sanity units
 	$(MAKE) --no-print-directory -j2 --output-sync=recurse integration testbed-suites
 
+# The test bed's own tests first and alone among the beds (they check that `down` gives the machine back as it was);
+# then the roles' scenarios (default bed) beside playbook-test (a bed instance of its own, PLAYBOOK_TESTBED).
 testbed-suites: venv collection-link
-	$(MAKE) --no-print-directory testbed-test roles-test playbook-test
+	$(MAKE) --no-print-directory testbed-test
+	$(MAKE) --no-print-directory -j2 --output-sync=recurse roles-test playbook-test
 
 yamllint: venv
 	$(BIN)/yamllint -s .
@@ -120,27 +123,29 @@ roles-test: testbed-deps venv collection-link
 	$(ROLES_TESTBED) tests/testbed/down.sh; \
 	exit $$status
 
-# playbooks/ end to end on fresh test bed hosts.
-PLAYBOOK_TESTBED := TESTBED_PYTHON=$(BIN)/python TESTBED_OUT=$(BUILD)/testbed
+# playbooks/ end to end on fresh test bed hosts, on a bed instance of their own (names, bridge, addresses, ports).
+PLAYBOOK_TESTBED := TESTBED_PYTHON=$(BIN)/python TESTBED_OUT=$(BUILD)/testbed-e2e TESTBED_BRIDGE=hoecsbr9 TESTBED_NET_PREFIX=10.213.19 \
+	TESTBED_MACHINE_PREFIX=hoe2e TESTBED_STATE=/var/lib/hybridops-testbed-e2e TESTBED_MIRROR_PORT=8219 TESTBED_AWS_PORT=4579
 
 playbook-test: testbed-deps venv collection-link
 	$(PLAYBOOK_TESTBED) tests/testbed/down.sh
 	$(PLAYBOOK_TESTBED) tests/testbed/up.sh 3
-	status=0; $(BIN)/python -m pytest tests/playbooks $(PYTEST_ARGS) || status=1; \
+	status=0; $(PLAYBOOK_TESTBED) $(BIN)/python -m pytest tests/playbooks $(PYTEST_ARGS) || status=1; \
 	$(PLAYBOOK_TESTBED) tests/testbed/down.sh; \
 	exit $$status
 
 # The README's first command: three bare local hosts to a working ECS Anywhere cluster, twice (the second run changes
 # nothing), then everything is taken down (KEEP=1 keeps it).
+DEMO_TESTBED := TESTBED_PYTHON=$(BIN)/python TESTBED_OUT=$(BUILD)/testbed
 DEMO_RUN := AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing ANSIBLE_HOST_KEY_CHECKING=False $(BIN)/ansible-playbook \
 	-i $(BUILD)/testbed/inventory.ini playbooks/onboard.yml -e @$(BUILD)/testbed/testbed_vars.yml -e @demo/testbed.yml
 
 demo: testbed-deps venv collection-link
-	$(PLAYBOOK_TESTBED) tests/testbed/up.sh 3
+	$(DEMO_TESTBED) tests/testbed/up.sh 3
 	@echo; echo "== AWS here is a local endpoint (moto plus tests/fake_aws) and the SSM and ECS agents are stand-ins (tests/testbed)."
 	@echo "== The same playbook runs against a real account and real hosts: docs/quickstart.md."; echo
 	status=0; $(DEMO_RUN) || status=$$?; \
 	if [ $$status -eq 0 ]; then echo; echo "== Second run: nothing to change, no activation made"; echo; $(DEMO_RUN) || status=$$?; fi; \
-	if [ -z "$(KEEP)" ]; then $(PLAYBOOK_TESTBED) tests/testbed/down.sh; else echo "== KEEP=1: the test bed stays up (make testbed-down)"; fi; \
+	if [ -z "$(KEEP)" ]; then $(DEMO_TESTBED) tests/testbed/down.sh; else echo "== KEEP=1: the test bed stays up (make testbed-down)"; fi; \
 	exit $$status
 # ---- end test bed -----------------------------------------------------------
