@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -39,12 +40,23 @@ class PlaybookFailed(RuntimeError):
     pass
 
 
-def run_playbook(args, env=None, cwd=None):
-    """Runs ansible-playbook ARGS; (wall seconds, stdout). Fails loudly: a figure of a failed run means nothing."""
-    start = time.monotonic()
+def children_cpu():
+    """CPU seconds (user + system) of this process's finished children and their descendants."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_playbook(args, env=None, cwd=None, cpu=None):
+    """Runs ansible-playbook ARGS; (wall seconds, stdout). Fails loudly: a figure of a failed run means nothing.
+
+    CPU, a dict, gets "controller": the CPU seconds ansible-playbook and its workers (ssh included) used.
+    """
+    start, cpu_start = time.monotonic(), children_cpu()
     done = subprocess.run([str(BIN / "ansible-playbook"), *map(str, args)], env=env or ansible_env(), cwd=cwd or BUILD,
                           capture_output=True, text=True, check=False)
     seconds = time.monotonic() - start
+    if cpu is not None:
+        cpu["controller"] = children_cpu() - cpu_start
     if done.returncode != 0:
         raise PlaybookFailed(f"ansible-playbook {' '.join(map(str, args))} exited {done.returncode}:\n{done.stdout[-5000:]}\n{done.stderr[-2000:]}")
     return seconds, done.stdout

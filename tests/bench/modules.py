@@ -8,11 +8,14 @@ Each playbook runs BENCH_REPEAT times, the variants interleaved (so that load on
 a run that changes anything fails the benchmark, since it would not measure a no-change run.
 """
 
+import os
+import subprocess
 import sys
+import time
 
 import yaml
 
-from common import BUILD, REPO, CallLog, by_action, changed, median, ratio, repeat, run_playbook, save
+from common import BUILD, CREDENTIALS, REPO, CallLog, by_action, changed, median, ratio, repeat, run_playbook, save
 
 sys.path.insert(0, str(REPO / "tests"))
 from conftest import FakeAws  # noqa: E402  pylint: disable=wrong-import-position
@@ -48,11 +51,12 @@ TASK_KINDS = {
     ("cluster", "community.aws"): {"community.aws.ecs_cluster": {"name": CLUSTER, "state": "present"}},
     ("task definition", "ours"): ours_task_definition(SERVICE_FAMILY, 1),
     ("task definition", "community.aws"): theirs_task_definition(SERVICE_FAMILY, 1),
-    # community.aws has no EXTERNAL launch type: theirs runs EC2, ours EXTERNAL (what ECS Anywhere needs), no tasks.
+    # community.aws has no EXTERNAL launch type: theirs runs EC2, ours EXTERNAL (what ECS Anywhere needs), no tasks; both name
+    # the revision (theirs compares the name given with the service's ARN, so a bare family would update it on every run).
     ("service", "ours"): {"hybridops.ecs_anywhere.ecs_service": {
-        "name": "bench-ours", "cluster": CLUSTER, "task_definition": SERVICE_FAMILY, "desired_count": 0, "launch_type": "EXTERNAL"}},
+        "name": "bench-ours", "cluster": CLUSTER, "task_definition": f"{SERVICE_FAMILY}:1", "desired_count": 0, "launch_type": "EXTERNAL"}},
     ("service", "community.aws"): {"community.aws.ecs_service": {
-        "name": "bench-theirs", "cluster": CLUSTER, "task_definition": SERVICE_FAMILY, "desired_count": 0, "launch_type": "EC2",
+        "name": "bench-theirs", "cluster": CLUSTER, "task_definition": f"{SERVICE_FAMILY}:1", "desired_count": 0, "launch_type": "EC2",
         "state": "present"}},
 }
 
@@ -135,7 +139,29 @@ def bench_per_task(endpoint, log):
     return rows
 
 
+# What every module process pays before its first call: the interpreter, boto3's import, one client per service it uses.
+OVERHEAD_STEPS = {
+    "python -c pass": "pass",
+    "import boto3": "import boto3",
+    "import boto3 + 1 client (ecs)": "import boto3; boto3.client('ecs', region_name='us-east-1')",
+    "import boto3 + 2 clients (ecs, iam)": "import boto3; boto3.client('ecs', region_name='us-east-1'); boto3.client('iam', region_name='us-east-1')",
+}
+
+
+def bench_overhead():
+    """[{step, seconds}]: medians of 5 x BENCH_REPEAT fresh interpreters (as each module task starts one)."""
+    samples = {step: [] for step in OVERHEAD_STEPS}
+    for _ in range(5 * repeat()):
+        for step, code in OVERHEAD_STEPS.items():
+            start = time.monotonic()
+            subprocess.run([sys.executable, "-c", code], check=True, env=dict(os.environ, **CREDENTIALS))
+            samples[step].append(time.monotonic() - start)
+    return [{"step": step, "seconds": round(median(runs), 3)} for step, runs in samples.items()]
+
+
 def main():
+    save("started", time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
+    save("overhead", bench_overhead())
     endpoint = FakeAws().start()  # the endpoint's defaults: eventual-consistency delays on
     try:
         prepare(endpoint)
