@@ -71,7 +71,7 @@ sanity: venv
 	$(BIN)/python tests/sanity/run.py
 
 units: venv collection-link
-	$(BIN)/python -m pytest tests/unit tests/fake_aws tests/roles/test_plan.py $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/unit tests/fake_aws tests/roles/test_plan.py tests/bench $(PYTEST_ARGS)
 
 integration: venv collection-link
 	$(BIN)/python -m pytest -n 2 tests/integration $(PYTEST_ARGS)
