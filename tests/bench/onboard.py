@@ -47,6 +47,16 @@ def hosts_cpu():
     return None
 
 
+def endpoint_cpu():
+    """CPU seconds the bed's AWS endpoint used so far (its pid file in TESTBED_STATE; /proc/PID/stat utime + stime)."""
+    try:
+        pid = (Path(os.environ.get("TESTBED_STATE", "/var/lib/hybridops-testbed")) / "fake_aws.pid").read_text().strip()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14 and 15 of stat(5)
+
+
 def forks():
     """Forks of the measured runs: BENCH_FORKS, else the largest fleet size (so that every host of a task runs at once)."""
     return int(os.environ.get("BENCH_FORKS") or max(sizes() + [5]))
@@ -60,14 +70,15 @@ def onboard(hosts, log_name, forks_used=None):
     env = ansible_env(ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks", PROFILE_TASKS_TASK_OUTPUT_LIMIT="100")
     env["ANSIBLE_FORKS"] = str(forks_used or forks())
     LOGS.mkdir(parents=True, exist_ok=True)
-    cpu, before = {}, hosts_cpu()
+    cpu, before, endpoint_before = {}, hosts_cpu(), endpoint_cpu()
     try:
         seconds, output = run_playbook(args, env=env, cwd=REPO, cpu=cpu)
     except PlaybookFailed as failure:
         (LOGS / f"{log_name}.failed.log").write_text(str(failure))
         raise
-    after = hosts_cpu()
+    after, endpoint_after = hosts_cpu(), endpoint_cpu()
     cpu["hosts"] = after - before if before is not None and after is not None else None
+    cpu["endpoint"] = endpoint_after - endpoint_before if endpoint_before is not None and endpoint_after is not None else None
     (LOGS / f"{log_name}.log").write_text(output)
     return seconds, output, cpu
 
@@ -110,9 +121,11 @@ def bench_size(hosts):
             "first_seconds": round(first, 1), "first_per_host": round(first / hosts, 1), "first_calls": len(first_calls),
             "first_calls_by_action": by_action(first_calls), "first_slowest": first_slowest,
             "first_cpu_controller": round(first_cpu["controller"], 1), "first_cpu_hosts": rounded(first_cpu["hosts"]),
+            "first_cpu_endpoint": rounded(first_cpu["endpoint"]),
             "nochange_seconds": round(nochange, 1), "nochange_per_host": round(nochange / hosts, 1),
             "nochange_runs": [round(seconds, 1) for seconds, _, _ in again], "nochange_calls": median([len(calls) for _, calls, _ in again]),
             "nochange_cpu_controller": round(nochange_cpu["controller"], 1), "nochange_cpu_hosts": rounded(nochange_cpu["hosts"]),
+            "nochange_cpu_endpoint": rounded(nochange_cpu["endpoint"]),
             "nochange_calls_by_action": by_action(again[-1][1]), "nochange_slowest": slowest(output)}
 
 

@@ -12,7 +12,7 @@ import platform
 import sys
 from pathlib import Path
 
-from common import REPO, RESULTS, repeat
+from common import REPO, RESULTS, ratio, repeat
 
 DOCS = REPO / "docs"
 ANALYSIS = Path(__file__).with_name("analysis.md")
@@ -74,14 +74,21 @@ def overhead_section(rows):
 
 
 def onboard_section(rows):
-    body = table(["hosts", "forks", "first run (s)", "per host", "vs smallest", "no-change run (s, median)", "per host", "vs smallest",
-                  "no-change runs (s)", "controller API calls: first / no-change"],
-                 [[r["hosts"], r["forks"], r["first_seconds"], r["first_per_host"], r.get("first_vs_smallest"), r["nochange_seconds"],
-                   r["nochange_per_host"], r.get("nochange_vs_smallest"), " ".join(map(str, r["nochange_runs"])),
-                   f"{r['first_calls']} / {r['nochange_calls']}"] for r in rows])
+    body = table(["hosts", "forks", "first run (s)", "per host", "vs smallest", "CPU s: controller / hosts / endpoint",
+                  "no-change run (s, median)", "per host", "vs smallest", "CPU s: controller / hosts / endpoint", "no-change runs (s)", "controller API calls: first / no-change"],
+                 [[r["hosts"], r["forks"], r["first_seconds"], r["first_per_host"], r.get("first_vs_smallest"),
+                   f"{r.get('first_cpu_controller')} / {r.get('first_cpu_hosts')} / {r.get('first_cpu_endpoint')}", r["nochange_seconds"], r["nochange_per_host"],
+                   r.get("nochange_vs_smallest"), f"{r.get('nochange_cpu_controller')} / {r.get('nochange_cpu_hosts')} / {r.get('nochange_cpu_endpoint')}",
+                   " ".join(map(str, r["nochange_runs"])), f"{r['first_calls']} / {r['nochange_calls']}"] for r in rows])
     largest, smallest = rows[-1], rows[0]
     text = (f"## 3. Fleet onboarding on the test bed\n\n`playbooks/onboard.yml` as `make demo` runs it (`demo/testbed.yml`, the service at "
-            f"min(hosts, 2) tasks), fresh hosts for each size; then no-change runs on the same hosts.\n\n{body}\n\n")
+            f"min(hosts, 2) tasks), fresh hosts for each size; then no-change runs on the same hosts. CPU: ansible-playbook with its "
+            f"workers and ssh (controller), the bed's hosts (their cgroup, the agents' idle work included) and the bed's AWS endpoint: "
+            f"all share this machine's {os.cpu_count()} cores (with whatever else runs), so a run takes at least their sum / "
+            f"{os.cpu_count()} seconds however it is ordered.\n\n{body}\n\n")
+    if largest.get("nochange_forks5_seconds"):
+        text += (f"The same no-change run at {largest['hosts']} hosts with ansible's default 5 forks: {largest['nochange_forks5_seconds']} s "
+                 f"({ratio(largest['nochange_forks5_seconds'], largest['nochange_seconds'])}× the run with {largest['forks']} forks).\n\n")
     if smallest["hosts"] == 1 and largest["hosts"] > 1:
         text += (f"Target ({largest['hosts']} hosts in at most 4× the time of one): first run {largest.get('first_vs_smallest')}× "
                  f"({verdict((largest.get('first_vs_smallest') or 99) <= 4)}), no-change run {largest.get('nochange_vs_smallest')}× "
