@@ -105,14 +105,14 @@ def bench_families(endpoint, log):
     books = {(size, impl): playbook(f"family {size} {impl}", [make(f"bench-{size}", size)], endpoint)
              for size in FAMILY_SIZES for impl, make in (("ours", ours_task_definition), ("community.aws", theirs_task_definition))}
     samples = {key: [] for key in books}
-    for _ in range(repeat()):
+    for _attempt in range(repeat()):
         for key, path in books.items():
             samples[key].append(measure(path, log))
     rows = []
     for (size, impl), runs in samples.items():
-        rows.append({"revisions": size, "impl": impl, "seconds": round(median([s for s, _ in runs]), 2),
-                     "calls": median([len(c) for _, c in runs]), "calls_by_action": by_action(runs[-1][1]),
-                     "runs": [round(s, 2) for s, _ in runs]})
+        rows.append({"revisions": size, "impl": impl, "seconds": round(median([run[0] for run in runs]), 2),
+                     "calls": median([len(run[1]) for run in runs]), "calls_by_action": by_action(runs[-1][1]),
+                     "runs": [round(run[0], 2) for run in runs]})
     for row in rows:
         one = next(r for r in rows if r["impl"] == row["impl"] and r["revisions"] == 1)
         row["time_vs_1_revision"] = ratio(row["seconds"], one["seconds"])
@@ -123,16 +123,16 @@ def bench_per_task(endpoint, log):
     """Item 2: {resource, impl, seconds (median, whole playbook), seconds_per_task, calls_per_task, vs ping, vs community.aws}."""
     books = {key: playbook(f"ten {key[0]} {key[1]}", [task] * TASKS, endpoint) for key, task in TASK_KINDS.items()}
     samples = {key: [] for key in books}
-    for _ in range(repeat()):
+    for _attempt in range(repeat()):
         for key, path in books.items():
             samples[key].append(measure(path, log))
-    ping = median([s for s, _ in samples[("ping", "ping")]])
+    ping = median([run[0] for run in samples[("ping", "ping")]])
     rows = []
     for (resource, impl), runs in samples.items():
-        seconds = median([s for s, _ in runs])
+        seconds = median([run[0] for run in runs])
         rows.append({"resource": resource, "impl": impl, "tasks": TASKS, "seconds": round(seconds, 2),
-                     "seconds_per_task": round(seconds / TASKS, 3), "calls_per_task": median([len(c) for _, c in runs]) / TASKS,
-                     "calls_by_action": by_action(runs[-1][1]), "vs_ping": ratio(seconds, ping), "runs": [round(s, 2) for s, _ in runs]})
+                     "seconds_per_task": round(seconds / TASKS, 3), "calls_per_task": median([len(run[1]) for run in runs]) / TASKS,
+                     "calls_by_action": by_action(runs[-1][1]), "vs_ping": ratio(seconds, ping), "runs": [round(run[0], 2) for run in runs]})
     for row in rows:
         theirs = next((r for r in rows if r["resource"] == row["resource"] and r["impl"] == "community.aws"), None)
         row["vs_community_aws"] = ratio(row["seconds"], theirs["seconds"]) if theirs else None
@@ -151,7 +151,7 @@ OVERHEAD_STEPS = {
 def bench_overhead():
     """[{step, seconds}]: medians of 5 x BENCH_REPEAT fresh interpreters (as each module task starts one)."""
     samples = {step: [] for step in OVERHEAD_STEPS}
-    for _ in range(5 * repeat()):
+    for _attempt in range(5 * repeat()):
         for step, code in OVERHEAD_STEPS.items():
             start = time.monotonic()
             subprocess.run([sys.executable, "-c", code], check=True, env=dict(os.environ, **CREDENTIALS))

@@ -109,7 +109,7 @@ def bench_size(hosts):
         if changed(output):
             raise RuntimeError(f"the no-change run on {hosts} host(s) changed something: see {LOGS}")
         again.append((seconds, log.calls(), cpu))
-    nochange = median([seconds for seconds, _, _ in again])
+    nochange = median([run[0] for run in again])
     nochange_cpu = again[-1][2]
     # Once, at the largest size: the same no-change run with ansible's default forks (5), as a user who sets none runs it.
     default_forks = None
@@ -123,7 +123,7 @@ def bench_size(hosts):
             "first_cpu_controller": round(first_cpu["controller"], 1), "first_cpu_hosts": rounded(first_cpu["hosts"]),
             "first_cpu_endpoint": rounded(first_cpu["endpoint"]),
             "nochange_seconds": round(nochange, 1), "nochange_per_host": round(nochange / hosts, 1),
-            "nochange_runs": [round(seconds, 1) for seconds, _, _ in again], "nochange_calls": median([len(calls) for _, calls, _ in again]),
+            "nochange_runs": [round(run[0], 1) for run in again], "nochange_calls": median([len(run[1]) for run in again]),
             "nochange_cpu_controller": round(nochange_cpu["controller"], 1), "nochange_cpu_hosts": rounded(nochange_cpu["hosts"]),
             "nochange_cpu_endpoint": rounded(nochange_cpu["endpoint"]),
             "nochange_calls_by_action": by_action(again[-1][1]), "nochange_slowest": slowest(output)}

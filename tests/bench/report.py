@@ -26,7 +26,7 @@ def machine():
 
 
 def table(headers, rows):
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(["---"] * len(headers)) + "|"]
     lines += ["| " + " | ".join("" if cell is None else str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
 
@@ -75,9 +75,11 @@ def overhead_section(rows):
 
 def onboard_section(rows):
     body = table(["hosts", "forks", "first run (s)", "per host", "vs smallest", "CPU s: controller / hosts / endpoint",
-                  "no-change run (s, median)", "per host", "vs smallest", "CPU s: controller / hosts / endpoint", "no-change runs (s)", "controller API calls: first / no-change"],
+                  "no-change run (s, median)", "per host", "vs smallest", "CPU s: controller / hosts / endpoint", "no-change runs (s)",
+                  "controller API calls: first / no-change"],
                  [[r["hosts"], r["forks"], r["first_seconds"], r["first_per_host"], r.get("first_vs_smallest"),
-                   f"{r.get('first_cpu_controller')} / {r.get('first_cpu_hosts')} / {r.get('first_cpu_endpoint')}", r["nochange_seconds"], r["nochange_per_host"],
+                   f"{r.get('first_cpu_controller')} / {r.get('first_cpu_hosts')} / {r.get('first_cpu_endpoint')}",
+                   r["nochange_seconds"], r["nochange_per_host"],
                    r.get("nochange_vs_smallest"), f"{r.get('nochange_cpu_controller')} / {r.get('nochange_cpu_hosts')} / {r.get('nochange_cpu_endpoint')}",
                    " ".join(map(str, r["nochange_runs"])), f"{r['first_calls']} / {r['nochange_calls']}"] for r in rows])
     largest, smallest = rows[-1], rows[0]
@@ -113,6 +115,11 @@ RESOURCES = {  # which resource each controller call reads or writes (for item 4
 }
 
 
+def total(calls):
+    """The sum of the counts of [(action, count), ...]."""
+    return sum(count for _action, count in calls)
+
+
 def calls_section(rows):
     parts = ["## 4. AWS calls of a no-change `onboard.yml` run, by resource\n\nFrom the endpoint's call log, the controller's access key "
              "only (the agents' heartbeats are theirs, not the playbook's). The floor is one read per resource.\n"]
@@ -122,8 +129,8 @@ def calls_section(rows):
             name = action.split(":", 1)[1]
             grouped.setdefault(RESOURCES.get(name, "other"), []).append((name, count))
         body = table(["resource", "calls", "by action", "above the floor"],
-                     [[resource, sum(c for _, c in calls), ", ".join(f"{n} {c}" for n, c in calls), sum(c for _, c in calls) - 1]
-                      for resource, calls in sorted(grouped.items(), key=lambda item: -sum(c for _, c in item[1]))])
+                     [[resource, total(calls), ", ".join(f"{name} {count}" for name, count in calls), total(calls) - 1]
+                      for resource, calls in sorted(grouped.items(), key=lambda item: -total(item[1]))])
         parts.append(f"{row['hosts']} host(s), {row['nochange_calls']} calls:\n\n{body}\n")
     return "\n".join(parts)
 

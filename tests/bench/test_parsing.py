@@ -11,13 +11,14 @@ TASKS = ["A ping", "A pause of one second", "A fact is set"]
 
 
 def test_recap_and_profile_of_a_real_run(tmp_path):
-    play = {"hosts": "localhost", "connection": "local", "gather_facts": False,
-            "vars": {"ansible_python_interpreter": sys.executable}, "tasks": [
+    tasks = [
         {"name": TASKS[0], "ansible.builtin.ping": {}},
         {"name": TASKS[1], "ansible.builtin.pause": {"seconds": 1}},
         {"name": TASKS[2], "ansible.builtin.set_fact": {"bench_fact": 1}},
         {"name": "A change", "ansible.builtin.debug": {"msg": "x"}, "changed_when": True},
-    ]}
+    ]
+    play = {"hosts": "localhost", "connection": "local", "gather_facts": False, "vars": {"ansible_python_interpreter": sys.executable},
+            "tasks": tasks}
     path = tmp_path / "play.yml"
     path.write_text(yaml.safe_dump([play]))
     BUILD.mkdir(parents=True, exist_ok=True)
