@@ -12,6 +12,7 @@ import json
 import os
 import re
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -67,9 +68,15 @@ def onboard(hosts, log_name, forks_used=None):
     services = [{"name": "web", "task_definition": "web", "desired_count": min(hosts, 2)}]
     args = ["-i", OUT / "inventory.ini", REPO / "playbooks" / "onboard.yml", "-e", f"@{OUT / 'testbed_vars.yml'}",
             "-e", f"@{REPO / 'demo' / 'testbed.yml'}", "-e", json.dumps({"ecs_anywhere_services": services})]
-    env = ansible_env(ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks", PROFILE_TASKS_TASK_OUTPUT_LIMIT="100")
-    env["ANSIBLE_FORKS"] = str(forks_used or forks())
+    testbed = yaml.safe_load((OUT / "testbed_vars.yml").read_text())
     LOGS.mkdir(parents=True, exist_ok=True)
+    calls_file = LOGS / f"{log_name}.calls.jsonl"
+    calls_file.unlink(missing_ok=True)
+    # profile_tasks times each task; bench_calls (callbacks/) notes which task made which AWS call.
+    env = ansible_env(ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks,bench_calls", PROFILE_TASKS_TASK_OUTPUT_LIMIT="100",
+                      ANSIBLE_CALLBACK_PLUGINS=str(Path(__file__).resolve().parent / "callbacks"), ANSIBLE_FORKS=str(forks_used or forks()),
+                      BENCH_CALLS_URL=testbed["testbed_aws_endpoint_url"], BENCH_CALLS_KEY=testbed["testbed_aws_access_key_id"],
+                      BENCH_CALLS_OUT=str(calls_file))
     cpu, before, endpoint_before = {}, hosts_cpu(), endpoint_cpu()
     try:
         seconds, output = run_playbook(args, env=env, cwd=REPO, cpu=cpu)
@@ -80,7 +87,18 @@ def onboard(hosts, log_name, forks_used=None):
     cpu["hosts"] = after - before if before is not None and after is not None else None
     cpu["endpoint"] = endpoint_after - endpoint_before if endpoint_before is not None and endpoint_after is not None else None
     (LOGS / f"{log_name}.log").write_text(output)
+    cpu["calls_by_task"] = calls_by_task(calls_file)
     return seconds, output, cpu
+
+
+def calls_by_task(path):
+    """{task name: {"service:Action": count}} from bench_calls' lines (a name used by several tasks adds up)."""
+    found = {}
+    if path.is_file():
+        for line in path.read_text().splitlines():
+            entry = json.loads(line)
+            found.setdefault(entry["task"], []).extend(entry["calls"])
+    return {task: dict(Counter(calls).most_common()) for task, calls in found.items()}
 
 
 def slowest(output, count=8):
@@ -125,7 +143,7 @@ def bench_size(hosts):
             "nochange_seconds": round(nochange, 1), "nochange_per_host": round(nochange / hosts, 1),
             "nochange_runs": [round(run[0], 1) for run in again], "nochange_calls": median([len(run[1]) for run in again]),
             "nochange_cpu_controller": round(nochange_cpu["controller"], 1), "nochange_cpu_hosts": rounded(nochange_cpu["hosts"]),
-            "nochange_cpu_endpoint": rounded(nochange_cpu["endpoint"]),
+            "nochange_cpu_endpoint": rounded(nochange_cpu["endpoint"]), "nochange_calls_by_task": nochange_cpu["calls_by_task"],
             "nochange_calls_by_action": by_action(again[-1][1]), "nochange_slowest": slowest(output)}
 
 

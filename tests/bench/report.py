@@ -132,6 +132,10 @@ def calls_section(rows):
                      [[resource, total(calls), ", ".join(f"{name} {count}" for name, count in calls), total(calls) - 1]
                       for resource, calls in sorted(grouped.items(), key=lambda item: -total(item[1]))])
         parts.append(f"{row['hosts']} host(s), {row['nochange_calls']} calls:\n\n{body}\n")
+    by_task = rows[-1].get("nochange_calls_by_task")
+    if by_task:
+        body = table(["task", "calls", "by action"], [[task, sum(calls.values()), actions(calls)] for task, calls in by_task.items()])
+        parts.append(f"The same calls by task ({rows[-1]['hosts']} host(s); `tests/bench/callbacks/bench_calls.py`):\n\n{body}\n")
     return "\n".join(parts)
 
 
