@@ -166,7 +166,7 @@ bench: testbed-deps venv collection-link
 	@for knob in $(BENCH_INOTIFY); do file=/proc/sys/fs/inotify/$${knob%=*}; \
 		[ "$$(cat $$file)" -ge "$${knob#*=}" ] || { echo "fs.inotify.$${knob%=*} -> $${knob#*=}"; echo "$${knob#*=}" >$$file; }; done
 	rm -f $(BUILD)/bench/results.json
-	trap '$(BENCH_TESTBED) $(CURDIR)/tests/testbed/down.sh' EXIT INT TERM; status=0; \
+	trap '$(BENCH_TESTBED) $(CURDIR)/tests/testbed/down.sh' EXIT; trap 'exit 130' INT TERM; status=0; \
 	$(BIN)/python tests/bench/modules.py || status=$$?; \
 	$(BENCH_TESTBED) $(BIN)/python tests/bench/onboard.py || status=$$?; \
 	$(BIN)/python tests/bench/report.py; exit $$status

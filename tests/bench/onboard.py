@@ -152,9 +152,10 @@ def main():
     try:
         for hosts in sizes():
             rows.append(bench_size(hosts))
-            save("onboard", rows)  # what was measured survives a later failure
+            save("onboard", sorted(rows, key=lambda row: row["hosts"]))  # what was measured survives a later failure
     finally:
         bed("down.sh")
+    rows.sort(key=lambda row: row["hosts"])  # sizes may be given in any order (the largest first, to have it early)
     one = rows[0]
     for row in rows:
         row["first_vs_smallest"] = ratio(row["first_seconds"], one["first_seconds"])
