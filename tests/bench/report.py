@@ -95,11 +95,25 @@ def onboard_section(rows):
         text += (f"Target ({largest['hosts']} hosts in at most 4× the time of one): first run {largest.get('first_vs_smallest')}× "
                  f"({verdict((largest.get('first_vs_smallest') or 99) <= 4)}), no-change run {largest.get('nochange_vs_smallest')}× "
                  f"({verdict((largest.get('nochange_vs_smallest') or 99) <= 4)}).\n\n")
+    cpu_rows = []
+    for row in rows:
+        first, nochange = cpu_total(row, "first"), cpu_total(row, "nochange")
+        cpu_rows.append([row["hosts"], first, round(first / os.cpu_count(), 1) if first else None, ratio(first, cpu_total(smallest, "first")),
+                         nochange, round(nochange / os.cpu_count(), 1) if nochange else None, ratio(nochange, cpu_total(smallest, "nochange"))])
+    text += ("CPU seconds are what the load of other jobs changes least: the work itself, and the least wall time it allows on this "
+             f"machine's {os.cpu_count()} cores.\n\n" + table(["hosts", "first run: CPU s (all)", "bound: CPU / cores (s)", "vs smallest",
+                                                               "no-change: CPU s (all)", "bound (s)", "vs smallest"], cpu_rows) + "\n\n")
     slow = "\n".join(f"| {name} | {seconds} |" for name, seconds in largest["first_slowest"])
     slow_nc = "\n".join(f"| {name} | {seconds} |" for name, seconds in largest["nochange_slowest"])
     text += (f"Slowest tasks at {largest['hosts']} hosts (profile_tasks; a task's time spans all hosts):\n\n| first run | s |\n|---|---|\n{slow}\n\n"
              f"| no-change run | s |\n|---|---|\n{slow_nc}\n")
     return text
+
+
+def cpu_total(row, run):
+    """Controller + hosts + endpoint CPU seconds of a row's first or no-change run (None when one is unknown)."""
+    parts = [row.get(f"{run}_cpu_{part}") for part in ("controller", "hosts", "endpoint")]
+    return round(sum(parts), 1) if all(part is not None for part in parts) else None
 
 
 RESOURCES = {  # which resource each controller call reads or writes (for item 4's grouping)
