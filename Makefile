@@ -27,6 +27,7 @@ help:
 	@echo "make venv      - create .venv with the pinned tool chain"
 	@echo "make fake-aws  - serve the local AWS endpoint on $(FAKE_AWS_HOST):$(FAKE_AWS_PORT) (foreground)"
 	@echo "make build     - build the collection tarball into build/"
+	@echo "make bench     - benchmarks: ours vs community.aws, onboarding 1-16 test bed hosts; writes docs/performance.* (needs root)"
 
 venv: $(STAMP)
 
@@ -70,7 +71,7 @@ sanity: venv
 	$(BIN)/python tests/sanity/run.py
 
 units: venv collection-link
-	$(BIN)/python -m pytest tests/unit tests/fake_aws tests/roles/test_plan.py $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/unit tests/fake_aws tests/roles/test_plan.py tests/bench $(PYTEST_ARGS)
 
 integration: venv collection-link
 	$(BIN)/python -m pytest -n 2 tests/integration $(PYTEST_ARGS)
@@ -149,3 +150,23 @@ demo: testbed-deps venv collection-link
 	if [ -z "$(KEEP)" ]; then $(DEMO_TESTBED) tests/testbed/down.sh; else echo "== KEEP=1: the test bed stays up (make testbed-down)"; fi; \
 	exit $$status
 # ---- end test bed -----------------------------------------------------------
+
+# ---- benchmarks (tests/bench; issue 13) ---------------------------------------
+# Ours vs community.aws vs ping against one local endpoint, then onboard.yml on 1, 4, 8, 16 fresh test bed hosts (a bed
+# instance of its own, taken down whatever happens); writes docs/performance.md, .csv, .png. BENCH_REPEAT (3): runs per
+# figure; BENCH_ONBOARD_REPEAT (2): no-change onboarding runs per size; BENCH_FLEET_SIZES ("1 4 8 16"); BENCH_FORKS: forks
+# of the onboarding runs (default: the largest size; one more no-change run there with ansible's default 5).
+BENCH_TESTBED := TESTBED_PYTHON=$(BIN)/python TESTBED_OUT=$(BUILD)/testbed-bench TESTBED_BRIDGE=hoecsbr5 TESTBED_NET_PREFIX=10.213.15 \
+	TESTBED_MACHINE_PREFIX=hobench TESTBED_STATE=/var/lib/hybridops-testbed-bench TESTBED_MIRROR_PORT=8225 TESTBED_AWS_PORT=4585
+# Every booted host takes inotify instances and watches; other beds may run beside this one (~40 hosts in all): only raised.
+BENCH_INOTIFY := max_user_instances=4096 max_user_watches=1048576
+
+.PHONY: bench
+bench: testbed-deps venv collection-link
+	@for knob in $(BENCH_INOTIFY); do file=/proc/sys/fs/inotify/$${knob%=*}; \
+		[ "$$(cat $$file)" -ge "$${knob#*=}" ] || { echo "fs.inotify.$${knob%=*} -> $${knob#*=}"; echo "$${knob#*=}" >$$file; }; done
+	rm -f $(BUILD)/bench/results.json
+	trap '$(BENCH_TESTBED) $(CURDIR)/tests/testbed/down.sh' EXIT; trap 'exit 130' INT TERM; status=0; \
+	$(BIN)/python tests/bench/modules.py || status=$$?; \
+	$(BENCH_TESTBED) $(BIN)/python tests/bench/onboard.py || status=$$?; \
+	$(BIN)/python tests/bench/report.py; exit $$status

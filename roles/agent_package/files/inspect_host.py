@@ -15,6 +15,8 @@ CREDENTIALS = "/root/.aws/credentials"
 SECRET_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")
 CONFIG_FILES = ("/var/lib/ecs/ecs.config", "/etc/ecs/ecs.config")
 STATE_DIR = "/var/lib/ecs/data"
+# The roles' own systemd drop-in (proxy): looked for here so that a run without a proxy removes it only where it is.
+PROXY_DROPIN = "/etc/systemd/system/{unit}.d/hybridops-proxy.conf"
 RUNTIME_PACKAGES = ("docker-ce", "docker.io", "docker-engine", "docker-ee", "moby-engine", "docker", "podman-docker")
 
 
@@ -103,6 +105,7 @@ def ssm_agent():
         "instance_id": instance_id,
         "registered_region": region,
         "credential_conflicts": conflicts,
+        "proxy_dropin": os.path.exists(PROXY_DROPIN.format(unit=unit)),
     }
 
 
@@ -114,6 +117,7 @@ def ecs_agent():
         "runtime_packages": {name: version for name in RUNTIME_PACKAGES if (version := installed_version(name))},
         "docker_binary": shutil.which("docker") or "",
         "nvidia_smi": bool(shutil.which("nvidia-smi")),
+        "proxy_dropins": [name for name in ("ecs", "docker") if os.path.exists(PROXY_DROPIN.format(unit=f"{name}.service"))],
     }
 
 
