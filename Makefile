@@ -141,9 +141,9 @@ RELIABILITY_TESTBED := TESTBED_PYTHON=$(BIN)/python TESTBED_OUT=$(BUILD)/testbed
 
 .PHONY: reliability
 reliability: testbed-deps venv collection-link
-	trap '$(RELIABILITY_TESTBED) tests/testbed/down.sh' EXIT; \
+	rm -rf $(BUILD)/reliability; trap '$(RELIABILITY_TESTBED) tests/testbed/down.sh' EXIT; \
 	$(RELIABILITY_TESTBED) tests/testbed/down.sh && $(RELIABILITY_TESTBED) tests/testbed/up.sh 3 && \
-	$(RELIABILITY_TESTBED) $(BIN)/python -m pytest -s -p no:cacheprovider tests/reliability/test_reliability.py $(PYTEST_ARGS)
+	$(RELIABILITY_TESTBED) $(BIN)/python -m pytest -s -p no:cacheprovider tests/reliability $(PYTEST_ARGS)
 
 # The README's first command: three bare local hosts to a working ECS Anywhere cluster, twice (the second run changes
 # nothing), then everything is taken down (KEEP=1 keeps it).
