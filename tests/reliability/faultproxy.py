@@ -37,6 +37,8 @@ KINDS = ("throttle", "500", "503", "drop", "lost", "slow")
 DEFAULT_RATES = {"throttle": 0.06, "500": 0.03, "503": 0.03, "drop": 0.03, "lost": 0.02, "slow": 0.03}
 # With --lose-first-writes, the first request of each writing action is served and its answer lost (then the draws go on).
 WRITES = ("Create", "Delete", "Register", "Deregister", "Update", "Put", "Attach", "Detach", "Tag", "Untag", "Run", "Start", "Stop", "Add")
+# Set again by this server when it answers (send_response, Content-Length) or meaningless past one hop.
+HOP_HEADERS = ("connection", "keep-alive", "transfer-encoding", "content-length", "server", "date")
 PASS_THROUGH = ("/_fake_aws/", "/moto-api/", "/_faultproxy/")
 # Server faults by service as their botocore models name them (README.md); the rest get a generic InternalFailure.
 SERVER_FAULT = {"ecs": "ServerException", "ssm": "InternalServerError", "iam": "ServiceFailure"}
@@ -136,7 +138,8 @@ class Handler(BaseHTTPRequestHandler):
         answer = connection.getresponse()
         data = answer.read()
         connection.close()
-        return answer.status, [(k, v) for k, v in answer.getheaders() if k.lower() not in ("connection", "transfer-encoding", "content-length", "server", "date")], data
+        headers = [(k, v) for k, v in answer.getheaders() if k.lower() not in HOP_HEADERS]
+        return answer.status, headers, data
 
     def _send(self, status, headers, data):
         self.send_response(status)

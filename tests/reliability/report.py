@@ -41,9 +41,11 @@ def interruption(figures):
 def secrets(figures):
     s = figures["secrets"]
     return table(["", "value"], [
-        ["host", s["host"]], ["activation codes made (needles)", s["codes"]], ["onboard / offboard seconds", f"{s['seconds'].get('onboard')} / {s['seconds'].get('offboard')}"],
+        ["host", s["host"]], ["activation codes made (needles)", s["codes"]],
+        ["onboard / offboard seconds", f"{s['seconds'].get('onboard')} / {s['seconds'].get('offboard')}"],
         ["runner output searched (bytes)", s["output_bytes"]], ["files of the private data dir searched", s["artifact_files"]],
-        ["hits in the output", s["hits_output"]], ["hits in the artifacts", len(s["hits_artifacts"]) or 0], ["hits on the host (files and journal)", s["hits_host"]],
+        ["hits in the output", s["hits_output"]], ["hits in the artifacts", len(s["hits_artifacts"]) or 0],
+        ["hits on the host (files and journal)", s["hits_host"]],
         ["runner's own `artifacts/<ident>/command` holding the key (mode 0600)", ", ".join(s.get("runner_command_files_with_the_key", []))],
     ])
 

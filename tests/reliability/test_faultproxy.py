@@ -21,8 +21,8 @@ def proxy(fake_aws):
     started = []
 
     def start(rates, seed=7):
-        process = subprocess.Popen([sys.executable, str(PROXY), "--upstream", fake_aws.url, "--seed", str(seed), "--rates", rates,  # pylint: disable=consider-using-with
-                                    "--slow-seconds", "1"], stdout=subprocess.PIPE, text=True)
+        command = [sys.executable, str(PROXY), "--upstream", fake_aws.url, "--seed", str(seed), "--rates", rates, "--slow-seconds", "1"]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # pylint: disable=consider-using-with
         started.append(process)
         return process.stdout.readline().split()[3]
 
