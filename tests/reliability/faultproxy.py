@@ -48,7 +48,7 @@ QUERY_NAMESPACE = {"iam": "https://iam.amazonaws.com/doc/2010-05-08/", "sts": "h
 def parse_rates(text):
     rates = dict.fromkeys(KINDS, 0.0)
     for item in filter(None, (text or "").split(",")):
-        kind, _, value = item.partition("=")
+        kind, _sep, value = item.partition("=")
         if kind not in KINDS:
             raise SystemExit(f"unknown fault {kind!r}; known: {', '.join(KINDS)}")
         rates[kind] = float(value)
@@ -92,7 +92,7 @@ def service_and_action(headers, body):
     scope = headers.get("Authorization", "").partition("Credential=")[2].split(",")[0].split("/")
     service = scope[3] if len(scope) > 3 else ""
     if target:
-        prefix, _, action = target.partition(".")
+        prefix, _sep, action = target.partition(".")
         if not service:
             service = {"AmazonSSM": "ssm", "AmazonEC2ContainerServiceV20141113": "ecs"}.get(prefix, prefix.lower())
         return service, action, "json"

@@ -66,7 +66,7 @@ def test_botocore_retries_each_error_kind(proxy, fake_aws):  # pylint: disable=r
     url = proxy("throttle=0.3,500=0.2,503=0.2", seed=3)
     client = boto3.client("ecs", endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing",
                           config=botocore.config.Config(retries={"mode": "standard", "max_attempts": 20}))
-    for _ in range(5):
+    for _attempt in range(5):
         assert client.list_clusters()["clusterArns"] == []
     with urllib.request.urlopen(url + "/_faultproxy/stats", timeout=10) as answer:
         stats = json.load(answer)["stats"]
@@ -96,7 +96,7 @@ def test_slow_answers_late_and_the_seed_replays(proxy, fake_aws):  # pylint: dis
     def draws(seed):
         url = proxy("throttle=0.5", seed=seed)
         client, seen = aws(url, "ecs"), []
-        for _ in range(20):
+        for _attempt in range(20):
             try:
                 client.list_clusters()
                 seen.append("ok")

@@ -184,8 +184,8 @@ def test_no_secret_in_output_artifacts_or_hosts(tmp_path):
 
     bed = grow(FIRST + KILLS + 1)
     [host] = names(bed, [FIRST + KILLS + 1])
-    secret = "".join(random.SystemRandom().choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") for _ in range(40))
-    token = "FwoGZXIvYXdzE" + "".join(random.SystemRandom().choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(60))
+    secret = "".join(random.SystemRandom().choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") for _character in range(40))
+    token = "FwoGZXIvYXdzE" + "".join(random.SystemRandom().choice("abcdefghijklmnopqrstuvwxyz0123456789") for _character in range(60))
     proxy = FaultProxy(bed, SEED, "", LOGS / "secrets-proxy.log")  # no faults: it only records the codes it sees go by
     extravars = {**bed, **yaml.safe_load((REPO / "demo" / "testbed.yml").read_text())}
     extravars["ecs_anywhere_endpoint_url"] = proxy.url
