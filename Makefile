@@ -135,7 +135,7 @@ playbook-test: testbed-deps venv collection-link
 	exit $$status
 
 # Faults, interruption, load and secrets (tests/reliability, docs/reliability.md) on a bed instance of its own; not in
-# `make test` (about 25 minutes). RELIABILITY_SEED replays a run's fault draws and kill points. The bed goes down on exit.
+# `make test` (27 minutes here at moderate load, 46 at heavy load). RELIABILITY_SEED replays a run's fault draws and kill points. The bed goes down on exit.
 RELIABILITY_TESTBED := TESTBED_PYTHON=$(BIN)/python TESTBED_OUT=$(BUILD)/testbed-rel TESTBED_BRIDGE=hoecsbr6 TESTBED_NET_PREFIX=10.213.16 \
 	TESTBED_MACHINE_PREFIX=horel TESTBED_STATE=/var/lib/hybridops-testbed-rel TESTBED_MIRROR_PORT=8226 TESTBED_AWS_PORT=4586
 
