@@ -4,6 +4,8 @@
 
 """ECS services: desired request from options, current state, plan, and the calls that apply it."""
 
+import uuid
+
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
 
 from ..compare import canonical
@@ -181,7 +183,9 @@ def describe_service(client, cluster, name):
 
 @ECSErrorHandler.common_error_handler("create service {name} in cluster {cluster}")
 def create_service(client, cluster, name, settings, tags):
-    request = dict(settings, cluster=cluster, serviceName=name)
+    # A token makes botocore's retry of a CreateService whose answer was lost answer the service it made, instead of
+    # "Creation of service was not idempotent." (ECS API Reference, "Ensuring idempotency"; 36 characters at most).
+    request = dict(settings, cluster=cluster, serviceName=name, clientToken=str(uuid.uuid4()))
     if tags:
         request["tags"] = tags
     return client.create_service(**request, aws_retry=True)["service"]

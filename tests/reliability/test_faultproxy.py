@@ -1,0 +1,151 @@
+"""The fault proxy's faults are what botocore sees from AWS (README.md beside it): each kind alone at rate 1, against the
+local endpoint, with botocore's retries off so the first answer is the one checked. No test bed needed."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import boto3
+import botocore.config
+import botocore.exceptions
+import pytest
+
+PROXY = Path(__file__).with_name("faultproxy.py")
+SERVER = Path(__file__).resolve().parents[1] / "fake_aws" / "server.py"
+NO_RETRY = botocore.config.Config(retries={"total_max_attempts": 1}, read_timeout=5, connect_timeout=5)
+
+
+class Endpoint:
+    """The local endpoint (tests/fake_aws/server.py) for this file, given up to 3 minutes to start: make reliability runs
+    beside the test beds of other suites, where moto's import alone can take longer than the shared fixture waits."""
+
+    def __init__(self):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        env = dict(os.environ, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1")
+        command = [sys.executable, str(SERVER), "--host", "127.0.0.1", "--port", str(port)]
+        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # pylint: disable=consider-using-with
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                urllib.request.urlopen(f"{self.url}/moto-api/", timeout=2).close()
+                break
+            except OSError:
+                assert self.process.poll() is None and time.monotonic() < deadline, "the local endpoint did not start"
+                time.sleep(0.5)
+
+    def client(self, service):
+        return boto3.client(service, endpoint_url=self.url, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    def reset(self):
+        urllib.request.urlopen(urllib.request.Request(f"{self.url}/_fake_aws/reset", method="POST"), timeout=30).close()
+        return self
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    started = Endpoint()
+    yield started
+    started.process.terminate()
+    started.process.wait(timeout=30)
+
+
+@pytest.fixture
+def fake_aws(endpoint):  # pylint: disable=redefined-outer-name
+    return endpoint.reset()
+
+
+@pytest.fixture
+def proxy(fake_aws):  # pylint: disable=redefined-outer-name
+    started = []
+
+    def start(rates, seed=7):
+        command = [sys.executable, str(PROXY), "--upstream", fake_aws.url, "--seed", str(seed), "--rates", rates, "--slow-seconds", "1"]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # pylint: disable=consider-using-with
+        started.append(process)
+        return process.stdout.readline().split()[3]
+
+    yield start
+    for process in started:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def aws(url, service):
+    return boto3.client(service, endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing",
+                        config=NO_RETRY)
+
+
+def calls(fake_aws):  # pylint: disable=redefined-outer-name
+    with urllib.request.urlopen(fake_aws.url + "/_fake_aws/calls", timeout=10) as answer:
+        return [call["action"] for call in json.load(answer)]
+
+
+@pytest.mark.parametrize("kind, service, call, code, status", [
+    ("throttle", "ecs", "list_clusters", "ThrottlingException", 400),
+    ("throttle", "ssm", "describe_activations", "ThrottlingException", 400),
+    ("throttle", "iam", "list_roles", "Throttling", 400),
+    ("500", "ecs", "list_clusters", "ServerException", 500),
+    ("500", "ssm", "describe_activations", "InternalServerError", 500),
+    ("500", "iam", "list_roles", "ServiceFailure", 500),
+    ("503", "ecs", "list_clusters", "ServiceUnavailable", 503),
+    ("503", "iam", "list_roles", "ServiceUnavailable", 503),
+])
+def test_error_answers_parse_as_aws_errors(proxy, fake_aws, kind, service, call, code, status):  # pylint: disable=redefined-outer-name
+    url = proxy(f"{kind}=1")
+    with pytest.raises(botocore.exceptions.ClientError) as raised:
+        getattr(aws(url, service), call)()
+    assert raised.value.response["Error"]["Code"] == code
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == status
+    assert calls(fake_aws) == []  # refused before the endpoint
+
+
+def test_botocore_retries_each_error_kind(proxy, fake_aws):  # pylint: disable=redefined-outer-name
+    """botocore's legacy mode (the default) retries every error kind: at a high rate a call still succeeds."""
+    url = proxy("throttle=0.3,500=0.2,503=0.2", seed=3)
+    client = boto3.client("ecs", endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing",
+                          config=botocore.config.Config(retries={"mode": "standard", "max_attempts": 20}))
+    for _attempt in range(5):
+        assert client.list_clusters()["clusterArns"] == []
+    with urllib.request.urlopen(url + "/_faultproxy/stats", timeout=10) as answer:
+        stats = json.load(answer)["stats"]
+    assert stats["throttle"] and stats["500"] and stats["503"], stats
+
+
+def test_drop_happens_before_the_endpoint_and_lost_after(proxy, fake_aws):  # pylint: disable=redefined-outer-name
+    dropped = proxy("drop=1")
+    with pytest.raises((botocore.exceptions.ConnectionClosedError, botocore.exceptions.EndpointConnectionError)):
+        aws(dropped, "ecs").create_cluster(clusterName="dropped")
+    assert calls(fake_aws) == []
+    lost = proxy("lost=1")
+    with pytest.raises((botocore.exceptions.ConnectionClosedError, botocore.exceptions.EndpointConnectionError)):
+        aws(lost, "ecs").create_cluster(clusterName="lost")
+    assert calls(fake_aws) == ["CreateCluster"]  # it happened; only the answer was lost
+    assert fake_aws.client("ecs").list_clusters()["clusterArns"][0].endswith("/lost")
+
+
+def test_slow_answers_late_and_the_seed_replays(proxy, fake_aws):  # pylint: disable=redefined-outer-name,unused-argument
+    url = proxy("slow=1")
+    started = time.monotonic()
+    assert aws(url, "ecs").list_clusters()["clusterArns"] == []
+    assert time.monotonic() - started >= 1
+
+    def draws(seed):
+        url = proxy("throttle=0.5", seed=seed)
+        client, seen = aws(url, "ecs"), []
+        for _attempt in range(20):
+            try:
+                client.list_clusters()
+                seen.append("ok")
+            except botocore.exceptions.ClientError as error:
+                seen.append(error.response["Error"]["Code"])
+        return seen
+
+    assert draws(11) == draws(11) != draws(12)
