@@ -26,6 +26,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from .errors import Refused
 from .errors import failures_reported
+from .validate import refuse_broken_rules
 
 
 class Clients:
@@ -78,9 +79,10 @@ class Resource:
 
 
 class Facts:
-    """An info module: ``gather()`` reads and returns the module's result (without ``changed``)."""
+    """An info module: its options checked against ``RULES`` (validate.py), then ``gather()`` reads and returns the result."""
 
     CLIENTS = {}
+    RULES = {}
 
     def __init__(self, module):
         self.module = module
@@ -139,6 +141,7 @@ def run(resource_class, argument_spec, **options):
     with failures_reported(module) as progress:
         resource = resource_class(module)
         if isinstance(resource, Facts):
+            refuse_broken_rules(resource.RULES, module.params)
             result = dict(resource.gather(), changed=False)
         else:
             result = converge(resource, module.check_mode, module._diff, progress)
