@@ -59,7 +59,8 @@ def stubbed(operation, answers):
         ("tasks_running", "describe_tasks", TASKS, [PENDING_TASK, STOPPED_TASK], WaitFailed),
         ("tasks_stopped", "describe_tasks", TASKS, [RUNNING_TASK, STOPPED_TASK], None),
         ("container_instances_drained", "describe_container_instances", {"cluster": "edge", "containerInstances": ["a"]},
-         [{"containerInstances": [{"runningTasksCount": 1, "pendingTasksCount": 0}]}, {"containerInstances": [{"runningTasksCount": 0, "pendingTasksCount": 0}]}], None),
+         [{"containerInstances": [{"runningTasksCount": 1, "pendingTasksCount": 0}]},
+          {"containerInstances": [{"runningTasksCount": 0, "pendingTasksCount": 0}]}], None),
         ("capacity_provider_settled", "describe_capacity_providers", {"capacityProviders": ["cp"]},
          [{"capacityProviders": [{"name": "cp", "status": "ACTIVE", "updateStatus": "UPDATE_IN_PROGRESS"}]},
           {"capacityProviders": [{"name": "cp", "status": "ACTIVE", "updateStatus": "UPDATE_COMPLETE"}]}], None),
@@ -83,6 +84,8 @@ def test_a_wait_that_runs_out_says_so_once(timeout, slept):
     client, _stubber = stubbed("describe_clusters", [BUSY] * 100)
     with pytest.raises(TimedOut) as caught:
         wait(client, "cluster_active", timeout, "cluster edge to become ACTIVE", **CLUSTER)
-    assert str(caught.value) == f"timed out after {timeout} s waiting for cluster edge to become ACTIVE: last seen clusterName=edge status=PROVISIONING attachmentsStatus=None"
+    assert str(caught.value) == (
+        f"timed out after {timeout} s waiting for cluster edge to become ACTIVE: last seen clusterName=edge status=PROVISIONING attachmentsStatus=None"
+    )
     # It waited the whole timeout, and not much more.
     assert timeout <= sum(slept) <= timeout + 5
