@@ -139,7 +139,7 @@ _LAST_SEEN = {
     "DescribeClusters": lambda answer: _statuses(answer.get("clusters", []), "clusterName", "status", "attachmentsStatus"),
     "DescribeServices": lambda answer: _statuses(answer.get("services", []), "serviceName", "status", "runningCount", "desiredCount"),
     "DescribeTasks": lambda answer: _statuses(answer.get("tasks", []), "taskArn", "lastStatus"),
-    "DescribeCapacityProviders": lambda answer: _statuses(answer.get("capacityProviders", []), "name", "status", "updateStatus"),
+    "DescribeCapacityProviders": lambda answer: _statuses(answer.get("capacityProviders", []), "name", "status", "updateStatus", "updateStatusReason"),
     "DescribeContainerInstances": lambda answer: _statuses(
         answer.get("containerInstances", []), "ec2InstanceId", "runningTasksCount", "pendingTasksCount"
     ),
