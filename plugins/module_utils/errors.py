@@ -86,6 +86,30 @@ class FormattedErrorHandler(AWSErrorHandler):
 
         return wrapper
 
+    # amazon.aws 9.0's list and deletion handlers hand common_error_handler an inner function without functools.wraps,
+    # so the placeholders could not be filled from the call's arguments; ours keep the decorated function's signature.
+    @classmethod
+    def list_error_handler(cls, description, default_value=None):
+        return cls._missing_handler(description, default_value)
+
+    @classmethod
+    def deletion_error_handler(cls, description):
+        return cls._missing_handler(description, False)
+
+    @classmethod
+    def _missing_handler(cls, description, value_when_missing):
+        def wrapper(func):
+            @functools.wraps(func)
+            def handler(*args, **kwargs):
+                try:
+                    return func(*args, **kwargs)
+                except cls._is_missing():
+                    return value_when_missing
+
+            return cls.common_error_handler(description)(handler)
+
+        return wrapper
+
 
 # Operations that read; every other operation of a client writes. BatchGet reads too.
 _READS = ("Describe", "List", "Get", "BatchGet")
