@@ -19,3 +19,11 @@ def tags_after(current, to_set, to_unset):
     after = {key: value for key, value in (current or {}).items() if key not in to_unset}
     after.update(to_set)
     return after
+
+
+def add_tag_changes(after, calls, current, desired, purge):
+    """Into a plan being built: the tags after the change in ``after``, and an ``update_tags`` call when they change."""
+    to_set, to_unset = tag_changes(current, desired, purge)
+    after["tags"] = tags_after(current, to_set, to_unset)
+    if to_set or to_unset:
+        calls.append(("update_tags", (to_set, to_unset)))

@@ -16,11 +16,10 @@ import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ..compare import differences
 from ..plan import Plan
-from ..tags import tags_after
+from ..tags import add_tag_changes
 from ..compare import strip_empty
 from ..errors import Refused
 
@@ -192,11 +191,8 @@ def plan_present(request, provider, purge_tags=True, group_option="auto_scaling_
     if differences(wanted_settings, have_settings, subset=True):
         calls.append(("update_capacity_provider", {"name": name, _PROVIDER: _overlay(have_settings, wanted_settings)}))
     if "tags" in desired:
-        to_set, to_unset = compare_aws_tags(current["tags"], desired["tags"], purge_tags=purge_tags)
         before["tags"] = copy.deepcopy(current["tags"])
-        after["tags"] = tags_after(current["tags"], to_set, to_unset)
-        if to_set or to_unset:
-            calls.append(("update_tags", (to_set, to_unset)))
+        add_tag_changes(after, calls, current["tags"], desired["tags"], purge_tags)
     return Plan(before, after, calls)
 
 

@@ -13,11 +13,10 @@ import copy
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ..compare import differences
 from ..plan import Plan
-from ..tags import tags_after
+from ..tags import add_tag_changes
 from ..compare import strip_empty
 
 # CreateCluster's field paths that are named differently as options (validation errors name the option).
@@ -182,10 +181,7 @@ def plan_present(request, cluster, purge_tags=True, namespace=None, role_exists=
             ),
         ))
     if "tags" in desired:
-        to_set, to_unset = compare_aws_tags(current["tags"], desired["tags"], purge_tags=purge_tags)
-        after["tags"] = tags_after(current["tags"], to_set, to_unset)
-        if to_set or to_unset:
-            calls.append(("update_tags", (to_set, to_unset)))
+        add_tag_changes(after, calls, current["tags"], desired["tags"], purge_tags)
     return Plan(before, after, calls)
 
 
