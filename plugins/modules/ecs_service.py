@@ -18,6 +18,8 @@ description:
     other than V(ECS), and a task definition whose network mode is not V(awsvpc) and that requires no capability the
     ECS agent leaves out on external instances (task ENI, App Mesh, Elastic Inference, Service Connect, EBS task volumes).
   - O(network_configuration) only with a task definition of network mode V(awsvpc), which needs one; checked before any write.
+  - Safe when several runs (AWX slices) create the same service at once; a run that finds it created meanwhile
+    converges on it as a later run would.
 author:
   - Hybridops Maintainers (@hybridops)
 options:
@@ -258,6 +260,8 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import AnsibleECSError
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import created_concurrently
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.options import PLACEMENT_ARGUMENT_SPEC
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.options import PLACEMENT_MUTUALLY_EXCLUSIVE
@@ -370,7 +374,14 @@ def ensure_present(module, client, current, progress):
         if module.check_mode:
             return dict(result, service={}, tags=params["tags"] or {})
         progress.report(dict(result, **service_result(None)))
-        service = create_service(client, params["cluster"], params["name"], settings, dict_to_tags(params["tags"]))
+        try:
+            service = create_service(client, params["cluster"], params["name"], settings, dict_to_tags(params["tags"]))
+        except AnsibleECSError as e:
+            current = describe_service(client, params["cluster"], params["name"]) if created_concurrently(e) else None
+            if not current:
+                raise
+            # Another run (an AWX slice) created it meanwhile: converge on what it made, as a later run would.
+            return ensure_present(module, client, current, progress)
         return dict(result, **service_result(service))
 
     changed_fields, before, after = plan_changes(settings, current)

@@ -87,6 +87,8 @@ notes:
     each revision. Only the latest C(ACTIVE) revision is compared and tagged.
   - In check mode, when a new revision would be registered, RV(task_definition), RV(arn) and RV(revision)
     describe the latest existing revision (or are empty when there is none).
+  - Safe when several runs (AWX slices) register the same definition at once; the oldest of their equal revisions
+    is kept and the others deregistered, and RV(arn) names the kept one.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -223,6 +225,10 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate im
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import task_definition_cross_errors
 
 
+# How many revisions below a new one are read for a concurrent twin (at most this many runs register at once).
+RACE_WINDOW = 10
+
+
 def check_options(params):
     """Option combinations argument_spec cannot express."""
     if params["state"] == "present":
@@ -316,12 +322,31 @@ def latest_result(result, latest):
     return result
 
 
-def apply_present(client, request, plan, current, result):
+def registered_meanwhile(client, shape, request, current, registered):
+    """The oldest ACTIVE revision equal to ``request`` that another run (an AWX slice) registered after our read, or None.
+
+    Revisions between the one read and ours came from concurrent runs; the oldest equal one is kept by every racer,
+    so the family ends with one revision for the change. At most RACE_WINDOW revisions are described, and only here.
+    """
+    wanted = normalise(request, shape)
+    oldest = None
+    first = max((current or {}).get("revision", 0) + 1, registered["revision"] - RACE_WINDOW)
+    for revision in range(registered["revision"] - 1, first - 1, -1):
+        candidate = describe_task_definition(client, f"{request['family']}:{revision}")[0]
+        if candidate and candidate.get("status") == "ACTIVE" and not differences(wanted, normalise(candidate, shape)):
+            oldest = candidate
+    return oldest
+
+
+def apply_present(client, shape, request, plan, current, result):
     """Carry out a plan; the latest revision goes into ``result`` as soon as it is registered."""
     if plan["register"]:
-        if plan["tags"]:
-            request = dict(request, tags=tag_list(plan["tags"]))
-        latest_result(result, register_task_definition(client, request)[0])
+        registered = register_task_definition(client, dict(request, tags=tag_list(plan["tags"])) if plan["tags"] else request)[0]
+        latest_result(result, registered)
+        twin = registered_meanwhile(client, shape, request, current, registered)
+        if twin:
+            deregister_task_definition(client, registered["taskDefinitionArn"])
+            latest_result(result, twin)
     else:
         if plan["tags_to_unset"]:
             untag_task_definition(client, current["taskDefinitionArn"], plan["tags_to_unset"])
@@ -351,7 +376,7 @@ def ensure_present(module, client, progress):
         result["diff"] = plan["diff"]
     if plan["changed"] and not module.check_mode:
         progress.report(result)
-        apply_present(client, request, plan, current, result)
+        apply_present(client, shape, request, plan, current, result)
     return result
 
 

@@ -6,6 +6,10 @@
   write; describe calls should not multiply).  ``?access_key=KEY``: only the calls signed
   with that access key id (the controller's, apart from the agents' instance credentials).
 * ``POST /_fake_aws/reset``: forget every resource and every call, put the clock back.
+* ``POST /_fake_aws/races``: ``{"actions": ["CreateService", ...]}``; the next call of each action
+  is served twice: first on behalf of another creator (an AWX slice running the same playbook;
+  its answer is dropped, its call logged with the access key ``concurrent-creator``), then
+  the caller's own, which meets what the other made as AWS would answer it.
 * ``GET|POST /_fake_aws/clock``: ``{"offset": seconds}``; POST ``{"advance": seconds}`` moves
   the clock of expiry and heartbeats forward (see clock.py).
 """
@@ -56,7 +60,10 @@ class PrivateApi:
         self.app = app
         self.call_log = call_log or CallLog()
         self._prefixes = None
+        self._races = set()
+        self._races_lock = threading.Lock()
         self._routes = {
+            ("/_fake_aws/races", "POST"): lambda environ: (200, {"armed": self.arm_races(_json_body(environ).get("actions", []))}),
             ("/_fake_aws/calls", "GET"): lambda environ: (200, self.call_log.snapshot(_query(environ, "access_key"))),
             ("/_fake_aws/calls", "DELETE"): lambda environ: (204, self.call_log.clear()),
             ("/_fake_aws/reset", "POST"): lambda environ: (204, self.reset()),
@@ -70,8 +77,37 @@ class PrivateApi:
             return self._private(environ, start_response)
         if not path.startswith(NOT_API):
             signer = ACCESS_KEY.search(environ.get("HTTP_AUTHORIZATION", ""))
-            self.call_log.add(*self.identify(environ), signer.group(1) if signer else None)
+            service, action = self.identify(environ)
+            if self.race_due(action):
+                self.serve_concurrent_creator(environ, service, action)
+            self.call_log.add(service, action, signer.group(1) if signer else None)
         return self.app(environ, start_response)
+
+    def arm_races(self, actions):
+        if not isinstance(actions, list) or not all(isinstance(action, str) for action in actions):
+            raise ValueError("actions: expected a list of API action names")
+        with self._races_lock:
+            self._races.update(actions)
+            return sorted(self._races)
+
+    def race_due(self, action):
+        with self._races_lock:
+            if action in self._races:
+                self._races.discard(action)
+                return True
+            return False
+
+    def serve_concurrent_creator(self, environ, service, action):
+        """Serve the same request once, as if another client had sent it just before; its answer is dropped."""
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        self.call_log.add(service, action, "concurrent-creator")
+        answer = self.app(dict(environ, **{"wsgi.input": io.BytesIO(body)}), lambda status, headers, exc_info=None: None)
+        for _chunk in answer:
+            pass
+        if hasattr(answer, "close"):
+            answer.close()
 
     def identify(self, environ):
         """(service, action) of a request: SigV4 scope or target prefix, then target or Action."""
@@ -93,6 +129,8 @@ class PrivateApi:
     def reset(self):
         forget_everything()
         self.call_log.clear()
+        with self._races_lock:
+            self._races.clear()
         clock.reset()
 
     def _private(self, environ, start_response):

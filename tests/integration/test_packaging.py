@@ -29,3 +29,18 @@ def test_tarball_installs_offline_and_lists_modules(tmp_path):
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(target))
     listed = json.loads(run(str(BIN / "ansible-doc"), "-l", "-j", "hybridops.ecs_anywhere", env=env).stdout)
     assert sorted(name.rsplit(".", 1)[1] for name in listed) == MODULES
+
+
+def test_execution_environment_builds_a_context_with_the_collections_and_their_python(tmp_path):
+    """execution-environment.yml through `ansible-builder create` (no image is built: that needs a registry and Galaxy)."""
+    context = tmp_path / "context"
+    run(str(BIN / "ansible-builder"), "create", "-f", str(REPO / "execution-environment.yml"), "-c", str(context),
+        "--output-filename", "Containerfile")
+    containerfile = (context / "Containerfile").read_text()
+    assert "ansible-galaxy collection install" in containerfile and "requirements.yml" in containerfile
+    assert (context / "_build" / "requirements.yml").read_text() == (REPO / "awx" / "collections" / "requirements.yml").read_text()
+    # What ansible-builder does inside the build: read each installed collection's meta/execution-environment.yml.
+    introspected = run(str(BIN / "python"), str(context / "_build" / "scripts" / "introspect.py"), "introspect",
+                       str(REPO / "build" / "collections")).stdout
+    assert "boto3>=1.34.0  # from collection hybridops.ecs_anywhere" in introspected
+    assert "botocore>=1.34.0  # from collection hybridops.ecs_anywhere" in introspected

@@ -1,6 +1,7 @@
 """playbooks/ end to end on the test bed: three bare hosts to a working ECS Anywhere cluster, then a second
 run that changes nothing and makes no activation (read from the endpoint's call log), a rolling upgrade of ecs-init
-during which the service keeps its tasks, and one host offboarded. The tests follow each other on the same hosts.
+during which the service keeps its tasks, one host offboarded, and two AWX-style slices at once (one through
+ansible-runner) onboarding four more hosts into a new cluster. The tests follow each other on the same hosts.
 
 Needs the test bed up with fresh hosts (make playbook-test does it).
 """
@@ -10,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 import urllib.request
 from pathlib import Path
@@ -22,8 +24,9 @@ REPO = Path(__file__).resolve().parents[2]
 OUT = Path(os.environ.get("TESTBED_OUT", REPO / "build" / "testbed"))
 BIN = Path(sys.executable).parent
 # Actions the policy allows though the runs here do not call them: AWS checks iam:PassRole when an activation hands the
-# instances' role to SSM, and the tag permissions when ecs_anywhere_tags tags resources at creation (the demo sets none).
-NOT_CALLED_HERE = {"iam:PassRole", "ecs:TagResource", "iam:TagRole", "ssm:AddTagsToResource"}
+# instances' role to SSM, the tag permissions when ecs_anywhere_tags tags resources at creation (the demo sets none), and
+# DeregisterTaskDefinition when two slices happen to register the same revision at the same moment.
+NOT_CALLED_HERE = {"iam:PassRole", "ecs:TagResource", "iam:TagRole", "ssm:AddTagsToResource", "ecs:DeregisterTaskDefinition"}
 OLDER = "1.90.0-1"  # the test bed's mirror has 1.90.0-1 and 1.91.0-1
 # What the playbook could write (the agents' own calls, heartbeats and registrations, are in the log too).
 CONTROLLER_WRITES = {
@@ -56,17 +59,34 @@ def calls(bed, clear=False):  # pylint: disable=redefined-outer-name
         return json.load(answer)
 
 
-def playbook(name, bed, tmp_path, *extra):  # pylint: disable=redefined-outer-name
+def start_playbook(name, bed, tmp_path, *extra, inventory=None):  # pylint: disable=redefined-outer-name
+    """ansible-playbook on the bed's hosts (or ``inventory``) with the demo's variables, started; output in pipes."""
     env = dict(
         os.environ, ANSIBLE_COLLECTIONS_PATH=str(REPO / "build" / "collections"), ANSIBLE_NOCOLOR="1", ANSIBLE_HOST_KEY_CHECKING="False",
         AWS_ACCESS_KEY_ID=bed["testbed_aws_access_key_id"], AWS_SECRET_ACCESS_KEY=bed["testbed_aws_secret_access_key"],
     )
     env.pop("AWS_PROFILE", None)
-    return subprocess.run(
-        [str(BIN / "ansible-playbook"), "-i", str(OUT / "inventory.ini"), str(REPO / "playbooks" / f"{name}.yml"),
+    # Output into files, not pipes: nothing reads a pipe while the test waits on another run.
+    output = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+    process = subprocess.Popen(  # pylint: disable=consider-using-with
+        [str(BIN / "ansible-playbook"), "-i", str(inventory or OUT / "inventory.ini"), str(REPO / "playbooks" / f"{name}.yml"),
          "-e", f"@{OUT / 'testbed_vars.yml'}", "-e", f"@{REPO / 'demo' / 'testbed.yml'}", *extra],
-        env=env, capture_output=True, text=True, check=False, cwd=tmp_path,
+        env=env, stdout=output[0], stderr=output[1], text=True, cwd=tmp_path,
     )
+    process.output = output
+    return process
+
+
+def finished(process):
+    process.wait()
+    stdout, stderr = (stream.seek(0) or stream.read() for stream in process.output)
+    for stream in process.output:
+        stream.close()
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def playbook(name, bed, tmp_path, *extra, inventory=None):  # pylint: disable=redefined-outer-name
+    return finished(start_playbook(name, bed, tmp_path, *extra, inventory=inventory))
 
 
 def recap(output):
@@ -193,6 +213,85 @@ def test_offboard_one_host(bed, tmp_path):  # pylint: disable=redefined-outer-na
         capture_output=True, text=True, check=True,
     )
     assert on_host.stdout.strip() == "", on_host.stdout
+
+
+SLICED = {
+    "ecs_anywhere_cluster": "sliced",
+    "ecs_anywhere_instance_role": "slicedRole",
+    "ecs_anywhere_task_definitions": [{
+        "family": "sliced-web", "requiresCompatibilities": ["EXTERNAL"], "networkMode": "bridge", "memory": "256",
+        "containerDefinitions": [{"name": "web", "image": "public.ecr.aws/nginx/nginx:1.27", "portMappings": [{"containerPort": 80, "hostPort": 8080}]}],
+    }],
+    "ecs_anywhere_services": [{"name": "sliced-web", "task_definition": "sliced-web", "desired_count": 2}],
+}
+
+
+def slice_inventory(path, hosts):
+    """An inventory of some of the bed's hosts, as AWX gives each slice of a sliced job."""
+    lines = (OUT / "inventory.ini").read_text().splitlines()
+    kept = [line for line in lines if not line or line.startswith(("[", "#")) or line.split()[0] in hosts or "=" in line.split()[0]]
+    path.write_text("\n".join(kept) + "\n")
+    return path
+
+
+def run_like_awx(bed, inventory, private_data_dir, extravars):  # pylint: disable=redefined-outer-name
+    """awx/onboard.yml through ansible-runner, with the environment an AWX "Amazon Web Services" credential injects."""
+    import ansible_runner  # pylint: disable=import-outside-toplevel
+
+    variables = dict(yaml.safe_load((REPO / "demo" / "testbed.yml").read_text()), **bed, **extravars)
+    return ansible_runner.run(
+        private_data_dir=str(private_data_dir), project_dir=str(REPO / "awx"), playbook="onboard.yml", inventory=str(inventory),
+        extravars=variables, quiet=True,
+        envvars={
+            "AWS_ACCESS_KEY_ID": bed["testbed_aws_access_key_id"], "AWS_SECRET_ACCESS_KEY": bed["testbed_aws_secret_access_key"],
+            "AWS_SESSION_TOKEN": "awx-session-token", "AWS_SECURITY_TOKEN": "awx-session-token",
+            "ANSIBLE_COLLECTIONS_PATH": str(REPO / "build" / "collections"), "ANSIBLE_HOST_KEY_CHECKING": "False", "ANSIBLE_NOCOLOR": "1",
+        },
+    )
+
+
+def test_two_slices_at_once_duplicate_nothing(bed, tmp_path):  # pylint: disable=redefined-outer-name
+    """Four bare hosts onboarded into a new cluster by two slices at once, as AWX runs a job template with slices: 2.
+
+    One slice is AWX's way (ansible-runner, the AWX wrapper, credentials in the environment with a session token, extra
+    vars), the other ansible-playbook. Both create the cluster, the role, the task definition and the service.
+    """
+    env = dict(os.environ, TESTBED_OUT=str(OUT), TESTBED_PYTHON=sys.executable)
+    subprocess.run([str(REPO / "tests" / "testbed" / "up.sh"), "7"], env=env, capture_output=True, text=True, check=True)
+    bed.update(yaml.safe_load((OUT / "testbed_vars.yml").read_text()))
+    ssm, ecs, iam = client(bed, "ssm"), client(bed, "ecs"), client(bed, "iam")
+    registered = {m["ComputerName"].split(".")[0] for m in ssm.describe_instance_information()["InstanceInformationList"]}
+    bare = [host["name"] for host in bed["testbed_hosts"] if host["name"] not in registered][:4]
+    assert len(bare) == 4, bare  # the host offboarded above and three new ones
+    first, second = slice_inventory(tmp_path / "slice1.ini", bare[:2]), slice_inventory(tmp_path / "slice2.ini", bare[2:])
+    calls(bed, clear=True)
+
+    (tmp_path / "awx").mkdir()
+    other = start_playbook("onboard", bed, tmp_path, "-e", json.dumps(SLICED), inventory=second)
+    try:
+        runner = run_like_awx(bed, first, tmp_path / "awx", {**SLICED, "awx_job_id": 4242})
+    finally:
+        other = finished(other)
+    awx_output = runner.stdout.read()
+    assert (runner.status, runner.rc) == ("successful", 0), awx_output[-6000:]
+    assert other.returncode == 0, other.stdout[-6000:] + other.stderr[-2000:]
+    for output in (awx_output, other.stdout):
+        assert "2 host(s) to register" in output and "; 1 activation(s)" in output
+
+    made = [call["action"] for call in calls(bed) if call["service"] == "ssm"]
+    assert made.count("CreateActivation") == 2 and made.count("DeleteActivation") == 2, made
+    assert ssm.describe_activations()["ActivationList"] == []
+    names = [m["ComputerName"].split(".")[0] for m in ssm.describe_instance_information()["InstanceInformationList"]]
+    assert all(names.count(host) == 1 for host in bare), names
+    instances = ecs.describe_container_instances(cluster="sliced", containerInstances=ecs.list_container_instances(cluster="sliced")["containerInstanceArns"])
+    assert len(instances["containerInstances"]) == 4
+    assert all(i["status"] == "ACTIVE" and i["agentConnected"] for i in instances["containerInstances"])
+    assert [c["clusterName"] for c in ecs.describe_clusters(clusters=["sliced"])["clusters"]] == ["sliced"]
+    assert [r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].lower() == "slicedrole"] == ["slicedRole"]
+    assert [arn.rsplit(":", 1)[1] for arn in ecs.list_task_definitions(familyPrefix="sliced-web", status="ACTIVE")["taskDefinitionArns"]] == ["1"]
+    # Read with the calls the documented policy allows: the test's reads share the controller's key.
+    [service] = ecs.describe_services(cluster="sliced", services=["sliced-web"])["services"]
+    assert (service["serviceName"], service["runningCount"]) == ("sliced-web", 2)
 
 
 def test_the_documented_iam_policy_allows_every_call(bed):  # pylint: disable=redefined-outer-name
