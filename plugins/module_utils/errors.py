@@ -4,8 +4,8 @@
 
 """How a module fails: one exception for what it will not do, the one handler every main() uses, and error handlers for AWS calls.
 
-A module's body raises ``Refused`` for input it cannot act on, a state that forbids what was asked,
-or an outcome that fails the module (a wait that ran out); the message names the option (or the
+A module's body raises ``Refused`` for input it cannot act on or a state that forbids what was asked,
+``TimedOut`` for a wait that ran out; the message names the option (or the
 resource) and says why, and ``details`` go into the failure result. AWS errors arrive as amazon.aws's
 ``AnsibleAWSError`` from the error handlers of the calls. ``failures_reported`` turns both into the
 module's failure, and a failure after a write never hides it: the failure says ``changed: true`` and
@@ -33,12 +33,23 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
 
-class Refused(Exception):
-    """The module cannot do what was asked; the message names the option, ``details`` go into the failure result."""
+class Failure(Exception):
+    """What fails a module besides an AWS error: the message, and ``details`` that go into the failure result."""
 
     def __init__(self, message, **details):
         super().__init__(message)
         self.details = details
+
+
+class Refused(Failure):
+    """The module will not do what was asked (input it cannot act on, a state that forbids it); the message names the option."""
+
+
+class TimedOut(Failure):
+    """A wait ran out: one message for every wait, "timed out after N s waiting for X: last seen Y"."""
+
+    def __init__(self, seconds, what, last_seen, **details):
+        super().__init__(f"timed out after {seconds} s waiting for {what}: last seen {last_seen}", **details)
 
 
 def describe_call(description, func, args, kwargs):
@@ -72,6 +83,30 @@ class FormattedErrorHandler(AWSErrorHandler):
                     raise cls._CUSTOM_EXCEPTION(message=f"Failed to {describe_call(description, func, args, kwargs)}", exception=e) from e
 
             return handler
+
+        return wrapper
+
+    # amazon.aws 9.0's list and deletion handlers hand common_error_handler an inner function without functools.wraps,
+    # so the placeholders could not be filled from the call's arguments; ours keep the decorated function's signature.
+    @classmethod
+    def list_error_handler(cls, description, default_value=None):
+        return cls._missing_handler(description, default_value)
+
+    @classmethod
+    def deletion_error_handler(cls, description):
+        return cls._missing_handler(description, False)
+
+    @classmethod
+    def _missing_handler(cls, description, value_when_missing):
+        def wrapper(func):
+            @functools.wraps(func)
+            def handler(*args, **kwargs):
+                try:
+                    return func(*args, **kwargs)
+                except cls._is_missing():
+                    return value_when_missing
+
+            return cls.common_error_handler(description)(handler)
 
         return wrapper
 
@@ -154,7 +189,7 @@ def failures_reported(module):
         if e.exception:
             module.fail_json_aws(e.exception, msg=e.message, **dict(partial, **e.kwargs))
         module.fail_json(msg=e.message or str(e), **dict(partial, **e.kwargs))
-    except Refused as e:
+    except Failure as e:
         module.fail_json(msg=str(e), **dict(_partial(progress), **e.details))
     finally:
         if make is not None:

@@ -201,8 +201,6 @@ capacity_provider:
       sample: {"team": "edge"}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs import capacity_provider as api
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import MANAGED_SCALING
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import OPTION_NAMES
@@ -210,12 +208,14 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capaci
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import option_errors
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import plan_absent
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import plan_present
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import settings_after
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import settings_errors
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import CLIENTS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import apply_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import tags_as_dict
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Resource
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import option_path
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
@@ -225,115 +225,113 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate im
 GROUP_ARN_PATH = "autoScalingGroupProvider.autoScalingGroupArn"
 
 
-def group_option(params):
-    """The option that names the Auto Scaling group, for messages."""
-    return "auto_scaling_group_name" if params["auto_scaling_group_name"] is not None else "auto_scaling_group_arn"
+class CapacityProvider(Resource):
+    CLIENTS = CLIENTS
 
+    def group_option(self):
+        """The option that names the Auto Scaling group, for messages."""
+        return "auto_scaling_group_name" if self.params["auto_scaling_group_name"] is not None else "auto_scaling_group_arn"
 
-def checked(client, operation, request, params):
-    """``request`` coerced and checked against the operation's input in botocore's model (no call is made)."""
-    try:
-        return prepare_request(client, operation, request)
-    except RequestValidationError as e:
-        renames = dict(OPTION_NAMES, **{GROUP_ARN_PATH: group_option(params)})
-        raise Refused("Invalid options: " + "; ".join(option_path(error, renames) for error in e.errors)) from None
+    def checked(self, operation, request):
+        """``request`` coerced and checked against the operation's input in botocore's model (no call is made)."""
+        try:
+            return prepare_request(self.clients.ecs, operation, request)
+        except RequestValidationError as e:
+            renames = dict(OPTION_NAMES, **{GROUP_ARN_PATH: self.group_option()})
+            raise Refused("Invalid options: " + "; ".join(option_path(error, renames) for error in e.errors)) from None
 
+    def desired(self):
+        """The CreateCapacityProvider request of the options, checked before any call; None for state=absent."""
+        params = self.params
+        refuse_broken_rules(ECS_CAPACITY_PROVIDER_RULES, params)
+        errors = option_errors(params)
+        if errors:
+            raise Refused("Invalid options: " + "; ".join(errors))
+        if params["state"] == "absent":
+            return None
+        given = params["auto_scaling_group_arn"] or params["auto_scaling_group_name"]
+        # The group is checked as a string here (a name is replaced by its ARN in resolve_group); the model requires one.
+        request = self.checked("CreateCapacityProvider", create_request(params, given or "unset"))
+        if not given:
+            del request["autoScalingGroupProvider"]["autoScalingGroupArn"]
+        return request
 
-def desired(module, client):
-    """The CreateCapacityProvider request of the options, checked before any call; None for state=absent."""
-    params = module.params
-    errors = option_errors(params)
-    if errors:
-        raise Refused("Invalid options: " + "; ".join(errors))
-    if params["state"] == "absent":
-        return None
-    given = params["auto_scaling_group_arn"] or params["auto_scaling_group_name"]
-    # The group is checked as a string here (a name is replaced by its ARN in resolve_group); the model requires one.
-    request = checked(client, "CreateCapacityProvider", create_request(params, given or "unset"), params)
-    if not given:
-        del request["autoScalingGroupProvider"]["autoScalingGroupArn"]
-    return request
+    def current(self, desired):
+        return api.get_capacity_provider(self.clients.ecs, self.params["name"])
 
+    def read_group(self, name, option):
+        group = api.describe_auto_scaling_group(self.clients.autoscaling, name)
+        if group is None:
+            raise Refused(f"{option}: there is no Auto Scaling group {name} (autoscaling DescribeAutoScalingGroups)")
+        return group
 
-def read_group(module, name, option):
-    group = api.describe_auto_scaling_group(api.autoscaling_client(module), name)
-    if group is None:
-        raise Refused(f"{option}: there is no Auto Scaling group {name} (autoscaling DescribeAutoScalingGroups)")
-    return group
+    def resolve_group(self, request):
+        """The Auto Scaling group named by auto_scaling_group_name, its ARN put into the request; else None."""
+        name = self.params["auto_scaling_group_name"]
+        if name is None:
+            return None
+        group = self.read_group(name, "auto_scaling_group_name")
+        request["autoScalingGroupProvider"]["autoScalingGroupArn"] = group["AutoScalingGroupARN"]
+        return group
 
+    def check_group(self, request, provider, group):
+        """Before a write: the group exists as given, and the settings after the write are ones AWS accepts."""
+        option = self.group_option()
+        settings = settings_after(request, provider)
+        arn = settings.get("autoScalingGroupArn")
+        enabling = settings.get("managedTerminationProtection") == "ENABLED" and (
+            provider is None or (provider.get("autoScalingGroupProvider") or {}).get("managedTerminationProtection") != "ENABLED"
+        )
+        if group is None and arn and (provider is None or enabling):
+            group = self.read_group(api.group_name_of(arn), option)
+            if group["AutoScalingGroupARN"] != arn:
+                raise Refused(f"{option}: Auto Scaling group {group['AutoScalingGroupName']} is {group['AutoScalingGroupARN']}, not {arn}")
+        errors = settings_errors(settings, group if enabling else None, option)
+        if errors:
+            raise Refused("Invalid options: " + "; ".join(errors))
 
-def resolve_group(module, request):
-    """The Auto Scaling group named by auto_scaling_group_name, its ARN put into the request; else None."""
-    name = module.params["auto_scaling_group_name"]
-    if name is None:
-        return None
-    group = read_group(module, name, "auto_scaling_group_name")
-    request["autoScalingGroupProvider"]["autoScalingGroupArn"] = group["AutoScalingGroupARN"]
-    return group
-
-
-def check_group(module, the_plan, provider, group):
-    """Before a write: the group exists as given, and the settings after the write are ones AWS accepts."""
-    params = module.params
-    option = group_option(params)
-    settings = the_plan.settings
-    arn = settings.get("autoScalingGroupArn")
-    enabling = settings.get("managedTerminationProtection") == "ENABLED" and (
-        provider is None or (provider.get("autoScalingGroupProvider") or {}).get("managedTerminationProtection") != "ENABLED"
-    )
-    if group is None and arn and (the_plan.create or enabling):
-        group = read_group(module, api.group_name_of(arn), option)
-        if group["AutoScalingGroupARN"] != arn:
-            raise Refused(f"{option}: Auto Scaling group {group['AutoScalingGroupName']} is {group['AutoScalingGroupARN']}, not {arn}")
-    errors = settings_errors(settings, group if enabling else None, option)
-    if errors:
-        raise Refused("Invalid options: " + "; ".join(errors))
-
-
-def plan(module, client, request):
-    params = module.params
-    provider = api.get_capacity_provider(client, params["name"])
-    if params["state"] == "absent":
-        if provider is not None:
-            clusters = api.clusters_using(client, params["name"], provider.get("capacityProviderArn"))
+    def plan(self, desired, current):
+        name = self.params["name"]
+        if self.params["state"] == "absent":
+            plan = plan_absent(current)
+            clusters = api.clusters_using(self.clients.ecs, name, current.get("capacityProviderArn")) if current else []
             if clusters:
-                raise Refused(
-                    f"Capacity provider {params['name']} is attached to cluster(s) {', '.join(clusters)}; ECS deletes only a detached one, "
+                plan.refusals.append(
+                    f"Capacity provider {name} is attached to cluster(s) {', '.join(clusters)}; ECS deletes only a detached one, "
                     "so detach it with hybridops.ecs_anywhere.ecs_cluster (capacity_providers, default_capacity_provider_strategy) first"
                 )
-        return plan_absent(provider), provider
-    group = resolve_group(module, request)
-    the_plan = plan_present(request, provider, params["purge_tags"], group_option(params))
-    if the_plan.create or the_plan.update:
-        check_group(module, the_plan, provider, group)
-    if the_plan.update:
-        the_plan.update = checked(client, "UpdateCapacityProvider", the_plan.update, params)
-    return the_plan, provider
+            return plan
+        request = dict(desired, autoScalingGroupProvider=dict(desired["autoScalingGroupProvider"]))
+        group = self.resolve_group(request)
+        plan = plan_present(request, current, self.params["purge_tags"], self.group_option())
+        if plan.planned("create_capacity_provider") or plan.planned("update_capacity_provider"):
+            self.check_group(request, current, group)
+        if plan.planned("update_capacity_provider"):
+            update = self.checked("UpdateCapacityProvider", plan.call("update_capacity_provider"))
+            plan.calls = [(call, update if call == "update_capacity_provider" else args) for call, args in plan.calls]
+        return plan
 
+    def apply(self, plan, current):
+        ecs, name = self.clients.ecs, self.params["name"]
+        if plan.planned("delete_capacity_provider"):
+            return api.delete_capacity_provider(ecs, name)
+        if plan.planned("create_capacity_provider"):
+            current = api.create_capacity_provider(ecs, plan.call("create_capacity_provider"))
+        if plan.planned("update_capacity_provider"):
+            api.update_capacity_provider(ecs, plan.call("update_capacity_provider"))
+        if plan.planned("update_tags"):
+            apply_tags(ecs, current["capacityProviderArn"], *plan.call("update_tags"))
+        return api.get_capacity_provider(ecs, name)
 
-def apply(module, client, progress, the_plan, provider):
-    """Make the planned calls; the only place that looks at check mode."""
-    params = module.params
-    name = params["name"]
-    result = {"changed": the_plan.changed, "diff": the_plan.diff, "capacity_provider": provider or {}}
-    if module.check_mode or not the_plan.changed:
-        return result
-    progress.report(result)
-    if the_plan.delete:
-        result["capacity_provider"] = api.delete_capacity_provider(client, name)
-        if params["wait"]:
-            api.wait_for_capacity_provider(client, name, True, params["wait_timeout"])
-        return result
-    if the_plan.create:
-        provider = api.create_capacity_provider(client, the_plan.create)
-    if the_plan.update:
-        api.update_capacity_provider(client, the_plan.update)
-    if the_plan.tags != ({}, []):
-        apply_tags(client, provider["capacityProviderArn"], *the_plan.tags)
-    if params["wait"]:
-        api.wait_for_capacity_provider(client, name, False, params["wait_timeout"])
-    result["capacity_provider"] = api.get_capacity_provider(client, name) or {}
-    return result
+    def wait(self, plan, resource, timeout):
+        if not plan.changed:
+            return resource
+        deleted = self.params["state"] == "absent"
+        api.wait_for_capacity_provider(self.clients.ecs, self.params["name"], deleted, timeout)
+        return resource if deleted else api.get_capacity_provider(self.clients.ecs, self.params["name"])
+
+    def result(self, plan, resource):
+        return {"capacity_provider": tags_as_dict(resource or {})}
 
 
 def main():
@@ -352,18 +350,7 @@ def main():
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=300),
     )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=[("auto_scaling_group_arn", "auto_scaling_group_name")],
-        supports_check_mode=True,
-    )
-    with failures_reported(module) as progress:
-        refuse_broken_rules(ECS_CAPACITY_PROVIDER_RULES, module.params)
-        client = ecs_client(module)
-        request = desired(module, client)
-        result = apply(module, client, progress, *plan(module, client, request))
-    result["capacity_provider"] = tags_as_dict(result["capacity_provider"])
-    module.exit_json(**result)
+    run(CapacityProvider, argument_spec, mutually_exclusive=[("auto_scaling_group_arn", "auto_scaling_group_name")])
 
 
 if __name__ == "__main__":

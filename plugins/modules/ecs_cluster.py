@@ -251,9 +251,8 @@ deregistered_instances:
   sample: [mi-0123456789abcdef0]
 """
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs import cluster as api
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster_plan import OPTION_NAMES
@@ -261,14 +260,15 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluste
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster_plan import create_request
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster_plan import plan_absent
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster_plan import plan_present
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import CLIENTS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import delete_service
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_linked_role import create_service_linked_role
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_linked_role import iam_client
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_linked_role import service_linked_role_exists
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import apply_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import tags_as_dict
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Resource
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import option_path
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
@@ -276,123 +276,120 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate im
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ecs_cluster_cross_errors
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
 
-
-def desired(module, client):
-    """The CreateCluster request of the options, checked against the ECS model (no call is made)."""
-    try:
-        return prepare_request(client, "CreateCluster", create_request(module.params))
-    except RequestValidationError as e:
-        raise Refused("Invalid options: " + "; ".join(option_path(error, OPTION_NAMES) for error in e.errors)) from None
-
-
-def role_state(module):
-    """Whether the service-linked role exists; None when the module does not manage it or IAM will not say."""
-    if module.params["state"] != "present" or not module.params["create_service_linked_role"]:
-        return None
-    try:
-        return service_linked_role_exists(iam_client(module))
-    except AnsibleAWSError as e:
-        code = (getattr(e.exception, "response", None) or {}).get("Error", {}).get("Code")
-        if code in ("AccessDenied", "AccessDeniedException"):
-            module.warn(f"Cannot tell whether the ECS service-linked role exists ({e.message}); not creating it.")
-            return None
-        raise
-
-
-def current(module, client, request):
-    """The cluster, and the Service Connect namespace in the user's form when it is the one set."""
-    cluster = api.get_cluster(client, request["clusterName"])
-    wanted = (request.get("serviceConnectDefaults") or {}).get("namespace")
-    have = ((cluster or {}).get("serviceConnectDefaults") or {}).get("namespace")
-    namespace = None
-    if wanted and have and wanted != have and not wanted.startswith("arn:") and have.startswith("arn:"):
-        # DescribeClusters gives the namespace's ARN; the user may have given its name.
-        sd_client = module.client("servicediscovery", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=["ThrottlingException"]))
-        if api.namespace_name(sd_client, have) == wanted:
-            namespace = wanted
-    return cluster, namespace
-
-
-def plan(module, client, request):
-    cluster, namespace = current(module, client, request)
-    if module.params["state"] == "present":
-        return plan_present(request, cluster, module.params["purge_tags"], namespace, role_state(module)), cluster, ([], [])
-    the_plan = plan_absent(cluster)
-    in_the_way = api.blockers(client, cluster["clusterArn"]) if cluster else ([], [])
-    instances, services = blocker_names(*in_the_way)
-    if (instances or services) and not module.params["force"]:
-        raise Refused(
-            f"Cluster {request['clusterName']} still has registered container instances ({', '.join(instances) or 'none'}) "
-            f"and active services ({', '.join(services) or 'none'}); deregister and delete them first, or set force=true"
-        )
-    return the_plan, cluster, in_the_way
-
-
 # AWS's own providers; they do not hold a cluster.
 FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 
 
-def empty_cluster(client, cluster, instances, services, timeout):
-    """What force=true takes down before DeleteCluster: services, their tasks, container instances."""
-    arn = cluster["clusterArn"]
-    for service in services:
-        delete_service(client, arn, service["serviceName"], service.get("schedulingStrategy"))
-    api.stop_tasks(client, arn, "Cluster deleted by hybridops.ecs_anywhere.ecs_cluster (force=true)")
-    for instance in instances:
-        api.deregister_instance(client, arn, instance["containerInstanceArn"])
-    if services:
-        # DeleteCluster refuses while services are still draining.
-        api.wait_services_inactive(client, arn, [service["serviceArn"] for service in services], timeout)
-    # ... and while stopped tasks are still stopping (STOPPING, DEPROVISIONING), theirs and the others.
-    api.wait_tasks_stopped(client, arn, timeout)
+class Cluster(Resource):
+    CLIENTS = CLIENTS
 
+    def desired(self):
+        """The CreateCluster request of the options, checked against the ECS model (no call is made)."""
+        refuse_broken_rules(ECS_CLUSTER_RULES, self.params, ecs_cluster_cross_errors(self.params))
+        try:
+            return prepare_request(self.clients.ecs, "CreateCluster", create_request(self.params))
+        except RequestValidationError as e:
+            raise Refused("Invalid options: " + "; ".join(option_path(error, OPTION_NAMES) for error in e.errors)) from None
 
-def release_capacity_providers(client, cluster):
-    """DeleteCluster refuses while Auto Scaling group capacity providers are attached (ClusterContainsCapacityProviderException)."""
-    held = [name for name in cluster.get("capacityProviders") or [] if name not in FARGATE_PROVIDERS]
-    if held:
-        api.put_cluster_capacity_providers(client, cluster["clusterArn"], [], [])
-    return held
+    def current(self, desired):
+        """The cluster or None; beside it what the plan needs: the namespace as the user named it, what is in the way of a delete."""
+        self.namespace, self.in_the_way = None, ([], [])
+        cluster = api.get_cluster(self.clients.ecs, desired["clusterName"])
+        if cluster is None:
+            return None
+        if self.params["state"] == "absent":
+            self.in_the_way = api.blockers(self.clients.ecs, cluster["clusterArn"])
+            return cluster
+        wanted = (desired.get("serviceConnectDefaults") or {}).get("namespace")
+        have = (cluster.get("serviceConnectDefaults") or {}).get("namespace")
+        if wanted and have and wanted != have and not wanted.startswith("arn:") and have.startswith("arn:"):
+            # DescribeClusters gives the namespace's ARN; the user may have given its name.
+            if api.namespace_name(self.clients.servicediscovery, have) == wanted:
+                self.namespace = wanted
+        return cluster
 
+    def role_exists(self):
+        """Whether the service-linked role exists, read only for a create; None when not managed or IAM will not say."""
+        if not self.params["create_service_linked_role"]:
+            return None
+        try:
+            return service_linked_role_exists(self.clients.iam)
+        except AnsibleAWSError as e:
+            if isinstance(e.exception, is_boto3_error_code(["AccessDenied", "AccessDeniedException"], e=e.exception)):
+                self.warn(f"Cannot tell whether the ECS service-linked role exists ({e.message}); not creating it.")
+                return None
+            raise
 
-def apply(module, client, progress, the_plan, cluster, in_the_way):
-    """Make the planned calls; the only place that looks at check mode."""
-    params = module.params
-    name = params["name"]
-    instances, services = in_the_way
-    result = {"changed": the_plan.changed, "diff": the_plan.diff, "service_linked_role_created": the_plan.create_role, "cluster": cluster or {}}
-    if params["state"] == "absent":
-        named_instances, named_services = blocker_names(instances, services)
-        result.update(deleted_services=named_services, deregistered_instances=named_instances)
-    if module.check_mode or not the_plan.changed:
+    def plan(self, desired, current):
+        if self.params["state"] == "present":
+            role_exists = self.role_exists() if current is None else None
+            return plan_present(desired, current, self.params["purge_tags"], self.namespace, role_exists)
+        instances, services = blocker_names(*self.in_the_way)
+        plan = plan_absent(current)
+        if (instances or services) and not self.params["force"]:
+            plan.refusals.append(
+                f"Cluster {desired['clusterName']} still has registered container instances ({', '.join(instances) or 'none'}) "
+                f"and active services ({', '.join(services) or 'none'}); deregister and delete them first, or set force=true"
+            )
+        return plan
+
+    def apply(self, plan, current):
+        ecs, name = self.clients.ecs, self.params["name"]
+        self.role_created = plan.planned("create_service_linked_role") and create_service_linked_role(self.clients.iam)
+        if plan.planned("delete_cluster"):
+            self.empty(current)
+            return api.delete_cluster(ecs, name)
+        if plan.planned("create_cluster"):
+            request = dict(plan.call("create_cluster"))
+            if not (request.get("serviceConnectDefaults") or {}).get("namespace"):
+                request.pop("serviceConnectDefaults", None)  # "" removes a default; a new cluster has none
+            api.create_cluster(ecs, name, request, role_just_created=self.role_created)
+        if plan.planned("update_cluster_settings"):
+            api.update_cluster_settings(ecs, name, plan.call("update_cluster_settings"))
+        if plan.planned("update_cluster"):
+            api.update_cluster(ecs, name, plan.call("update_cluster"))
+        if plan.planned("put_cluster_capacity_providers"):
+            api.put_cluster_capacity_providers(ecs, name, *plan.call("put_cluster_capacity_providers"))
+        if plan.planned("update_tags"):
+            apply_tags(ecs, current["clusterArn"], *plan.call("update_tags"))
+        return api.get_cluster(ecs, name)
+
+    def empty(self, current):
+        """What force=true takes down before DeleteCluster: services, their tasks, container instances; and the
+        Auto Scaling group capacity providers DeleteCluster refuses to leave attached (ClusterContainsCapacityProviderException)."""
+        ecs, (instances, services) = self.clients.ecs, self.in_the_way
+        arn = current["clusterArn"]
+        for service in services:
+            delete_service(ecs, arn, service["serviceName"], service.get("schedulingStrategy"))
+        api.stop_tasks(ecs, arn, "Cluster deleted by hybridops.ecs_anywhere.ecs_cluster (force=true)")
+        for instance in instances:
+            api.deregister_instance(ecs, arn, instance["containerInstanceArn"])
+        if services:
+            # DeleteCluster refuses while services are still draining ...
+            api.wait_services_inactive(ecs, arn, [service["serviceArn"] for service in services], self.params["wait_timeout"])
+        # ... and while stopped tasks are still stopping (STOPPING, DEPROVISIONING), theirs and the others.
+        api.wait_tasks_stopped(ecs, arn, self.params["wait_timeout"])
+        if any(provider not in FARGATE_PROVIDERS for provider in current.get("capacityProviders") or []):
+            api.put_cluster_capacity_providers(ecs, arn, [], [])
+
+    def wait(self, plan, resource, timeout):
+        if not plan.changed:
+            return resource
+        name = self.params["name"]
+        if self.params["state"] == "absent":
+            api.wait_for_cluster(self.clients.ecs, name, "INACTIVE", timeout)
+            return resource
+        api.wait_for_cluster(self.clients.ecs, name, "ACTIVE", timeout)
+        return api.get_cluster(self.clients.ecs, name)
+
+    def result(self, plan, resource):
+        # Before the calls (check mode, a failure after a write) the role counts as created when planned.
+        created = getattr(self, "role_created", plan.planned("create_service_linked_role"))
+        result = {"service_linked_role_created": created, "cluster": tags_as_dict(resource or {})}
+        if self.params["state"] == "absent":
+            instances, services = blocker_names(*self.in_the_way)
+            result.update(deleted_services=services, deregistered_instances=instances)
         return result
-    progress.report(result)
-    if the_plan.create_role:
-        result["service_linked_role_created"] = create_service_linked_role(iam_client(module))
-    if the_plan.delete:
-        empty_cluster(client, cluster, instances, services, params["wait_timeout"])
-        release_capacity_providers(client, cluster)
-        result["cluster"] = api.delete_cluster(client, name)
-        if params["wait"]:
-            api.wait_for_cluster(client, name, "INACTIVE", params["wait_timeout"])
-        return result
-    if the_plan.create:
-        request = dict(the_plan.create)
-        if not (request.get("serviceConnectDefaults") or {}).get("namespace"):
-            request.pop("serviceConnectDefaults", None)  # "" removes a default; a new cluster has none
-        api.create_cluster(client, name, request, role_just_created=result["service_linked_role_created"])
-    if the_plan.settings:
-        api.update_cluster_settings(client, name, the_plan.settings)
-    if the_plan.update:
-        api.update_cluster(client, name, the_plan.update)
-    if the_plan.capacity:
-        api.put_cluster_capacity_providers(client, name, *the_plan.capacity)
-    if the_plan.tags != ({}, []):
-        api.update_tags(client, cluster["clusterArn"], *the_plan.tags)
-    if params["wait"]:
-        api.wait_for_cluster(client, name, "ACTIVE", params["wait_timeout"])
-    result["cluster"] = api.get_cluster(client, name) or {}
-    return result
 
 
 def main():
@@ -424,14 +421,7 @@ def main():
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=300),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with failures_reported(module) as progress:
-        refuse_broken_rules(ECS_CLUSTER_RULES, module.params, ecs_cluster_cross_errors(module.params))
-        client = ecs_client(module)
-        request = desired(module, client)
-        result = apply(module, client, progress, *plan(module, client, request))
-    result["cluster"] = tags_as_dict(result["cluster"])
-    module.exit_json(**result)
+    run(Cluster, argument_spec)
 
 
 if __name__ == "__main__":

@@ -107,29 +107,30 @@ missing:
   sample: [old-cluster]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster import describe_clusters
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster import external_instance_count
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster import list_cluster_arns
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import CLIENTS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Facts
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_CLUSTER_INFO_RULES
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
 
 
-def gather(client, names, count_external):
-    wanted = names if names else list_cluster_arns(client)
-    clusters = describe_clusters(client, wanted)
-    if count_external:
-        # A deleted (INACTIVE) cluster stays describable for a while, but has no instances to list.
-        for cluster in clusters:
-            active = cluster.get("status") != "INACTIVE"
-            cluster["externalContainerInstancesCount"] = external_instance_count(client, cluster["clusterArn"]) if active else 0
-    found = {cluster["clusterName"] for cluster in clusters} | {cluster["clusterArn"] for cluster in clusters}
-    missing = [name for name in (names or []) if name not in found]
-    return clusters, missing
+class Clusters(Facts):
+    CLIENTS = CLIENTS
+    RULES = ECS_CLUSTER_INFO_RULES
+
+    def gather(self):
+        ecs, names = self.clients.ecs, self.params["names"]
+        clusters = describe_clusters(ecs, names if names else list_cluster_arns(ecs))
+        if self.params["count_external_instances"]:
+            # A deleted (INACTIVE) cluster stays describable for a while, but has no instances to list.
+            for cluster in clusters:
+                active = cluster.get("status") != "INACTIVE"
+                cluster["externalContainerInstancesCount"] = external_instance_count(ecs, cluster["clusterArn"]) if active else 0
+        found = {cluster["clusterName"] for cluster in clusters} | {cluster["clusterArn"] for cluster in clusters}
+        return {"clusters": all_tags_as_dict(clusters), "missing": [name for name in (names or []) if name not in found]}
 
 
 def main():
@@ -137,11 +138,7 @@ def main():
         names=dict(type="list", elements="str", aliases=["clusters"]),
         count_external_instances=dict(type="bool", default=True),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with failures_reported(module):
-        refuse_broken_rules(ECS_CLUSTER_INFO_RULES, module.params)
-        clusters, missing = gather(ecs_client(module), module.params["names"], module.params["count_external_instances"])
-    module.exit_json(changed=False, clusters=all_tags_as_dict(clusters), missing=missing)
+    run(Clusters, argument_spec)
 
 
 if __name__ == "__main__":

@@ -9,22 +9,11 @@ DescribeCapacityProviders has no botocore paginator; it pages with ``nextToken``
 provider of the account, FARGATE and FARGATE_SPOT included, when no names are given).
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.waiter import BaseWaiterFactory
-from ansible_collections.amazon.aws.plugins.module_utils.waiter import custom_waiter_config
-
 from .cluster import describe_clusters
 from .cluster import list_cluster_arns
-from .common import RETRY
-from .common import AnsibleECSError
 from .common import ECSErrorHandler
 from .common import chunks
-
-try:
-    from botocore.exceptions import BotoCoreError
-    from botocore.exceptions import ClientError
-    from botocore.exceptions import WaiterError
-except ImportError:
-    pass  # Modules are responsible for handling this (AnsibleAWSModule checks botocore).
+from .waiters import wait
 
 # DescribeCapacityProviders takes at most 100 names per call.
 DESCRIBE_PROVIDERS_LIMIT = 100
@@ -85,11 +74,6 @@ def clusters_using(client, name, arn=None):
 # -- Auto Scaling groups --------------------------------------------------------------------
 
 
-def autoscaling_client(module):
-    """An Auto Scaling client; calls made with ``aws_retry=True`` retry throttling with jittered backoff."""
-    return module.client("autoscaling", retry_decorator=RETRY)
-
-
 def group_name_of(arn):
     """The group name an Auto Scaling group ARN ends with (``...:autoScalingGroupName/NAME``), or None."""
     marker = ":autoScalingGroupName/"
@@ -105,64 +89,9 @@ def describe_auto_scaling_group(client, name):
 
 # -- waiting --------------------------------------------------------------------------------
 
-_IN_PROGRESS = "['CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'DELETE_IN_PROGRESS']"
-
-
-class CapacityProviderWaiters(BaseWaiterFactory):
-    """ECS has no capacity provider waiters of its own."""
-
-    @property
-    def _waiter_model_data(self):
-        failed = [
-            {"state": "failure", "matcher": "pathAny", "argument": "capacityProviders[].updateStatus", "expected": status}
-            for status in ("CREATE_FAILED", "UPDATE_FAILED", "DELETE_FAILED")
-        ]
-        return {
-            "capacity_provider_settled": {
-                "operation": "DescribeCapacityProviders",
-                "delay": 5,
-                "maxAttempts": 60,
-                "acceptors": failed
-                + [
-                    {
-                        "state": "success",
-                        "matcher": "path",
-                        "argument": f"capacityProviders[0].status == 'ACTIVE' && !contains({_IN_PROGRESS}, capacityProviders[0].updateStatus || '')",
-                        "expected": True,
-                    },
-                ],
-            },
-            "capacity_provider_deleted": {
-                "operation": "DescribeCapacityProviders",
-                "delay": 5,
-                "maxAttempts": 60,
-                "acceptors": failed
-                + [
-                    # AWS keeps a deleted provider describable as INACTIVE for a while; then it is MISSING.
-                    {"state": "success", "matcher": "path", "argument": "length(capacityProviders[?status != 'INACTIVE']) == `0`", "expected": True},
-                ],
-            },
-        }
-
-
-def _why(client, name):
-    try:
-        found = client.describe_capacity_providers(capacityProviders=[name], aws_retry=True).get("capacityProviders", [])
-    except (BotoCoreError, ClientError):
-        return ""  # the reason is a courtesy; the waiter's own error stands
-    if not found:
-        return ""
-    provider = found[0]
-    reason = provider.get("updateStatusReason")
-    return f" (status {provider.get('status')}, update status {provider.get('updateStatus')}{': ' + reason if reason else ''})"
-
-
 def wait_for_capacity_provider(client, name, deleted, timeout):
-    """Wait until the provider's updateStatus settles (or it is gone); a failure gives AWS's updateStatusReason."""
-    waiter_name = "capacity_provider_deleted" if deleted else "capacity_provider_settled"
-    waiter = CapacityProviderWaiters().get_waiter(getattr(client, "client", client), waiter_name)
-    doing = "be deleted" if deleted else "settle"
-    try:
-        waiter.wait(capacityProviders=[name], WaiterConfig=custom_waiter_config(timeout, default_pause=5))
-    except WaiterError as e:
-        raise AnsibleECSError(message=f"Capacity provider {name} did not {doing} (DescribeCapacityProviders){_why(client, name)}", exception=e) from e
+    """Wait until the provider's updateStatus settles (or it is gone); a failure shows AWS's updateStatusReason."""
+    if deleted:
+        wait(client, "capacity_provider_deleted", timeout, f"capacity provider {name} to be deleted", capacityProviders=[name])
+    else:
+        wait(client, "capacity_provider_settled", timeout, f"capacity provider {name} to settle", capacityProviders=[name])

@@ -16,9 +16,10 @@ import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ..compare import differences
+from ..plan import Plan
+from ..tags import add_tag_changes
 from ..compare import strip_empty
 from ..errors import Refused
 
@@ -154,39 +155,27 @@ def settings_errors(settings, group=None, group_option="auto_scaling_group_arn")
     return errors
 
 
-class CapacityProviderPlan:
-    """The calls to make (``create``, ``update``, ``tags``, ``delete``) and the diff; ``settings`` is the
-    Auto Scaling group provider as it will be after the write (for checks before it)."""
-
-    def __init__(self):
-        self.create = None
-        self.update = None
-        self.tags = ({}, [])
-        self.delete = False
-        self.settings = {}
-        self.diff = {"before": {}, "after": {}}
-
-    @property
-    def changed(self):
-        return bool(self.create or self.update or self.tags != ({}, []) or self.delete)
+def settings_after(request, provider):
+    """The Auto Scaling group provider as it will be after the write (for the checks before it)."""
+    wanted = request_view(request)[_PROVIDER]
+    if provider is None:
+        return copy.deepcopy(wanted)
+    return _overlay(provider_view(provider)[_PROVIDER], {key: value for key, value in wanted.items() if key != _ARN})
 
 
 def plan_present(request, provider, purge_tags=True, group_option="auto_scaling_group_arn"):
-    """Create the capacity provider, or change in place what differs of what the user set.
+    """Create the capacity provider, or change in place what differs of what the user set: a Plan whose calls are
+    create_capacity_provider, update_capacity_provider and update_tags.
 
     ``group_option`` is the option that gave the Auto Scaling group, for error messages.
     """
-    plan = CapacityProviderPlan()
     name = request["name"]
     desired = request_view(request)
     wanted = desired[_PROVIDER]
     if provider is None:
         if _ARN not in wanted:
             raise Refused(f"auto_scaling_group_arn or auto_scaling_group_name is required to create capacity provider {name}")
-        plan.create = request
-        plan.settings = copy.deepcopy(wanted)
-        plan.diff["after"] = desired
-        return plan
+        return Plan({}, desired, [("create_capacity_provider", request)])
     current = provider_view(provider)
     have = current[_PROVIDER]
     if _ARN in wanted and wanted[_ARN] != have.get(_ARN):
@@ -198,22 +187,16 @@ def plan_present(request, provider, purge_tags=True, group_option="auto_scaling_
     have_settings = {key: value for key, value in have.items() if key != _ARN}
     before = {"name": name, _PROVIDER: _project(have, wanted)}
     after = {"name": name, _PROVIDER: _overlay(before[_PROVIDER], wanted)}
-    plan.settings = _overlay(have, wanted_settings)
+    calls = []
     if differences(wanted_settings, have_settings, subset=True):
-        plan.update = {"name": name, _PROVIDER: _overlay(have_settings, wanted_settings)}
+        calls.append(("update_capacity_provider", {"name": name, _PROVIDER: _overlay(have_settings, wanted_settings)}))
     if "tags" in desired:
-        to_set, to_unset = compare_aws_tags(current["tags"], desired["tags"], purge_tags=purge_tags)
-        plan.tags = (to_set, to_unset)
         before["tags"] = copy.deepcopy(current["tags"])
-        after["tags"] = {key: value for key, value in current["tags"].items() if key not in to_unset}
-        after["tags"].update(to_set)
-    plan.diff = {"before": before, "after": after}
-    return plan
+        add_tag_changes(after, calls, current["tags"], desired["tags"], purge_tags)
+    return Plan(before, after, calls)
 
 
 def plan_absent(provider):
-    plan = CapacityProviderPlan()
-    if provider is not None:
-        plan.delete = True
-        plan.diff["before"] = provider_view(provider)
-    return plan
+    if provider is None:
+        return Plan()
+    return Plan(provider_view(provider), {}, [("delete_capacity_provider", None)])

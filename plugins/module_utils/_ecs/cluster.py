@@ -4,21 +4,16 @@
 
 """ECS clusters: the reads ecs_cluster and ecs_cluster_info share, and the writes of ecs_cluster."""
 
-import time
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_message
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.waiter import BaseWaiterFactory
-from ansible_collections.amazon.aws.plugins.module_utils.waiter import custom_waiter_config
 
-from ..waiters import waiter
+from .common import NEW_ROLE_RETRY
 from .common import RETRY
 from .common import ECSErrorHandler
 from .common import chunks
 from .service import DESCRIBE_SERVICES_LIMIT
 from .service import describe_services
 from .service import list_service_arns
+from .waiters import wait
 
 # DescribeClusters takes at most 100 clusters per call.
 DESCRIBE_CLUSTERS_LIMIT = 100
@@ -71,10 +66,6 @@ def external_instance_count(client, cluster_arn):
 
 # -- one cluster: what ecs_cluster reads and writes -------------------------------------
 
-# The message ECS gives while the service-linked role it needs does not exist (yet: IAM is eventually consistent).
-SERVICE_ROLE_NOT_READY = "Unable to assume the service linked role"
-
-
 def get_cluster(client, name):
     """The cluster called ``name``, or None; a deleted (INACTIVE) cluster is no cluster."""
     found = [cluster for cluster in describe_clusters(client, [name]) if cluster.get("status") != "INACTIVE"]
@@ -83,16 +74,10 @@ def get_cluster(client, name):
 
 @ECSErrorHandler.common_error_handler("create cluster {name}")
 def create_cluster(client, name, request, role_just_created=False):
-    # A service-linked role made moments ago may not be assumable yet; give IAM about a minute.
-    attempts = 8 if role_just_created else 1
-    for attempt in range(attempts):
-        try:
-            return client.create_cluster(aws_retry=True, **request)["cluster"]
-        except is_boto3_error_message(SERVICE_ROLE_NOT_READY):
-            if attempt == attempts - 1:
-                raise
-            time.sleep(min(2 ** attempt, 15))
-    return None  # not reached
+    if not role_just_created:
+        return client.create_cluster(aws_retry=True, **request)["cluster"]
+    # A service-linked role made moments ago may not be assumable yet (IAM is eventually consistent).
+    return NEW_ROLE_RETRY(getattr(client, "client", client).create_cluster)(**request)["cluster"]
 
 
 @ECSErrorHandler.common_error_handler("update settings of cluster {name}")
@@ -112,14 +97,6 @@ def put_cluster_capacity_providers(client, name, providers, strategy):
     )["cluster"]
 
 
-@ECSErrorHandler.common_error_handler("update tags of cluster {arn}")
-def update_tags(client, arn, to_set, to_unset):
-    if to_unset:
-        client.untag_resource(resourceArn=arn, tagKeys=list(to_unset), aws_retry=True)
-    if to_set:
-        client.tag_resource(resourceArn=arn, tags=ansible_dict_to_boto3_tag_list(to_set, "key", "value"), aws_retry=True)
-
-
 @ECSErrorHandler.common_error_handler("delete cluster {name}")
 def delete_cluster(client, name):
     return client.delete_cluster(cluster=name, aws_retry=True)["cluster"]
@@ -132,11 +109,9 @@ def blockers(client, cluster):
     return instances, services
 
 
-@ECSErrorHandler.common_error_handler("wait for the deleted services of cluster {cluster} to become inactive")
 def wait_services_inactive(client, cluster, names, timeout):
-    inactive = waiter(client, "ServicesInactive", timeout)
     for batch in chunks(list(names), DESCRIBE_SERVICES_LIMIT):
-        inactive.wait(cluster=cluster, services=batch)
+        wait(client, "services_inactive", timeout, f"the deleted services of cluster {cluster} to become INACTIVE", cluster=cluster, services=batch)
 
 
 @ECSErrorHandler.common_error_handler("stop the tasks of cluster {cluster}")
@@ -147,7 +122,7 @@ def stop_tasks(client, cluster, reason):
     return arns
 
 
-@ECSErrorHandler.common_error_handler("wait for the tasks of cluster {cluster} to stop")
+@ECSErrorHandler.common_error_handler("list the stopping tasks of cluster {cluster}")
 def wait_tasks_stopped(client, cluster, timeout):
     """Wait until no task of the cluster is still stopping: DeleteCluster refuses while one is (ClusterContainsTasksException)."""
     arns = paginated_query_with_retries(client, "list_tasks", retry_decorator=RETRY, cluster=cluster, desiredStatus="STOPPED")["taskArns"]
@@ -156,7 +131,7 @@ def wait_tasks_stopped(client, cluster, timeout):
         tasks = client.describe_tasks(cluster=cluster, tasks=batch, aws_retry=True).get("tasks", [])
         stopping.extend(task["taskArn"] for task in tasks if task.get("lastStatus") != "STOPPED")
     for batch in chunks(stopping, DESCRIBE_TASKS_LIMIT):
-        waiter(client, "TasksStopped", timeout).wait(cluster=cluster, tasks=batch)
+        wait(client, "tasks_stopped", timeout, f"the tasks of cluster {cluster} to stop", cluster=cluster, tasks=batch)
     return stopping
 
 
@@ -165,44 +140,9 @@ def deregister_instance(client, cluster, arn):
     client.deregister_container_instance(cluster=cluster, containerInstance=arn, force=True, aws_retry=True)
 
 
-class ClusterWaiters(BaseWaiterFactory):
-    """ECS has no cluster waiters of its own."""
-
-    @property
-    def _waiter_model_data(self):
-        return {
-            "cluster_active": {
-                "operation": "DescribeClusters",
-                "delay": 5,
-                "maxAttempts": 60,
-                "acceptors": [
-                    {
-                        "state": "success",
-                        "matcher": "path",
-                        # Capacity provider changes finish when attachmentsStatus says so.
-                        "argument": "clusters[0].status == 'ACTIVE' && (clusters[0].attachmentsStatus == `null` "
-                        "|| clusters[0].attachmentsStatus == 'UPDATE_COMPLETE')",
-                        "expected": True,
-                    },
-                    {"state": "failure", "matcher": "pathAny", "argument": "clusters[].status", "expected": "FAILED"},
-                    {"state": "failure", "matcher": "pathAny", "argument": "clusters[].attachmentsStatus", "expected": "UPDATE_FAILED"},
-                ],
-            },
-            "cluster_inactive": {
-                "operation": "DescribeClusters",
-                "delay": 5,
-                "maxAttempts": 60,
-                "acceptors": [
-                    {"state": "success", "matcher": "path", "argument": "length(clusters[?status != 'INACTIVE']) == `0`", "expected": True},
-                ],
-            },
-        }
-
-
-@ECSErrorHandler.common_error_handler("wait for cluster {name} to become {state}")
 def wait_for_cluster(client, name, state, timeout):
-    settled = ClusterWaiters().get_waiter(getattr(client, "client", client), "cluster_active" if state == "ACTIVE" else "cluster_inactive")
-    settled.wait(clusters=[name], include=["ATTACHMENTS"], WaiterConfig=custom_waiter_config(timeout, default_pause=5))
+    waiter_name = "cluster_active" if state == "ACTIVE" else "cluster_inactive"
+    wait(client, waiter_name, timeout, f"cluster {name} to become {state}", clusters=[name], include=["ATTACHMENTS"])
 
 
 @ECSErrorHandler.common_error_handler("read Cloud Map namespace {arn}")

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """ecs_cluster, the pure part: the CreateCluster request from the options, both sides
-normalised the same way, and one comparison that gives the calls to make, ``changed`` and the diff.
+normalised the same way, and the Plan: the calls to make, and the diff that gives ``changed``.
 
 Only what the user set is compared; the ECS Exec configuration is one AWS structure that
 UpdateCluster replaces whole, so it is compared whole.
@@ -13,9 +13,10 @@ import copy
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ..compare import differences
+from ..plan import Plan
+from ..tags import add_tag_changes
 from ..compare import strip_empty
 
 # CreateCluster's field paths that are named differently as options (validation errors name the option).
@@ -131,43 +132,28 @@ def cluster_view(cluster, namespace=None):
     }
 
 
-class ClusterPlan:
-    """The calls to make (``create``, ``settings``, ``update``, ``capacity``, ``tags``, ``delete``, ``create_role``)."""
-
-    def __init__(self):
-        self.create = None
-        self.settings = None
-        self.update = {}
-        self.capacity = None
-        self.tags = ({}, [])
-        self.delete = False
-        self.create_role = False
-        self.diff = {"before": {}, "after": {}}
-
-    @property
-    def changed(self):
-        return bool(self.create or self.settings or self.update or self.capacity or self.tags != ({}, []) or self.delete or self.create_role)
-
-
-def _role(plan, role_exists):
-    """The service-linked role as part of the plan; None when the module does not manage it or cannot tell."""
+def _role(before, after, calls, role_exists):
+    """The service-linked role as part of a create: None when the module does not manage it or cannot tell."""
     if role_exists is None:
         return
-    plan.create_role = not role_exists
-    plan.diff["before"]["serviceLinkedRole"] = "present" if role_exists else "absent"
-    plan.diff["after"]["serviceLinkedRole"] = "present"
+    before["serviceLinkedRole"] = "present" if role_exists else "absent"
+    after["serviceLinkedRole"] = "present"
+    if not role_exists:
+        calls.insert(0, ("create_service_linked_role", None))
 
 
 def plan_present(request, cluster, purge_tags=True, namespace=None, role_exists=None):
-    """Create the cluster, or change in place what differs of what the user set."""
-    plan = ClusterPlan()
+    """Create the cluster (and the service-linked role, when ``role_exists`` is False), or change in place what
+    differs of what the user set: a Plan whose calls are create_service_linked_role, create_cluster,
+    update_cluster_settings, update_cluster, put_cluster_capacity_providers and update_tags."""
     desired = request_view(request)
     name = request["clusterName"]
+    calls = []
     if cluster is None:
-        plan.create = request
-        plan.diff["after"] = dict(desired, clusterName=name)
-        _role(plan, role_exists)
-        return plan
+        before, after = {}, dict(desired, clusterName=name)
+        calls.append(("create_cluster", request))
+        _role(before, after, calls, role_exists)
+        return Plan(before, after, calls)
     current = cluster_view(cluster, namespace)
     before = {"clusterName": name}
     before.update({key: copy.deepcopy(current[key]) for key in desired})
@@ -181,30 +167,28 @@ def plan_present(request, cluster, purge_tags=True, namespace=None, role_exists=
             changed.add(key)
             after[key] = dict(current[key], **desired[key]) if key == "settings" else desired[key]
     if "settings" in changed:
-        plan.settings = request["settings"]
-    plan.update = {_UPDATE_CLUSTER_KEYS[key]: request[_UPDATE_CLUSTER_KEYS[key]] for key in _UPDATE_CLUSTER_KEYS if key in changed}
+        calls.append(("update_cluster_settings", request["settings"]))
+    update = {_UPDATE_CLUSTER_KEYS[key]: request[_UPDATE_CLUSTER_KEYS[key]] for key in _UPDATE_CLUSTER_KEYS if key in changed}
+    if update:
+        calls.append(("update_cluster", update))
     if changed.intersection(_CAPACITY_KEYS):
         # PutClusterCapacityProviders sets both; what the user did not set stays as it is.
-        plan.capacity = (
-            request.get("capacityProviders", current["capacityProviders"]),
-            request.get("defaultCapacityProviderStrategy", current["defaultCapacityProviderStrategy"]),
-        )
+        calls.append((
+            "put_cluster_capacity_providers",
+            (
+                request.get("capacityProviders", current["capacityProviders"]),
+                request.get("defaultCapacityProviderStrategy", current["defaultCapacityProviderStrategy"]),
+            ),
+        ))
     if "tags" in desired:
-        to_set, to_unset = compare_aws_tags(current["tags"], desired["tags"], purge_tags=purge_tags)
-        plan.tags = (to_set, to_unset)
-        after["tags"] = {key: value for key, value in current["tags"].items() if key not in to_unset}
-        after["tags"].update(to_set)
-    plan.diff = {"before": before, "after": after}
-    _role(plan, role_exists)
-    return plan
+        add_tag_changes(after, calls, current["tags"], desired["tags"], purge_tags)
+    return Plan(before, after, calls)
 
 
 def plan_absent(cluster):
-    plan = ClusterPlan()
-    if cluster is not None:
-        plan.delete = True
-        plan.diff["before"] = dict(cluster_view(cluster), clusterName=cluster["clusterName"])
-    return plan
+    if cluster is None:
+        return Plan()
+    return Plan(dict(cluster_view(cluster), clusterName=cluster["clusterName"]), {}, [("delete_cluster", None)])
 
 
 def blocker_names(instances, services):

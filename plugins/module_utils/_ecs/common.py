@@ -14,10 +14,26 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ..errors import FormattedErrorHandler
+from ..retries import retry_on_message
 
 # AWSRetry knows Throttling but not ThrottlingException, the code ECS throttles with;
 # ServerException is how ECS answers a busy control plane.
 RETRY = AWSRetry.jittered_backoff(retries=10, catch_extra_error_codes=["ThrottlingException", "ServerException"])
+
+
+# ECS refuses with this InvalidParameterException while the service-linked role it needs is not assumable yet
+# (IAM is eventually consistent): a cluster created just after the role retries for about a minute.
+NEW_ROLE_RETRY = retry_on_message(
+    "InvalidParameterException", "Unable to assume the service linked role", retries=8, delay=1, max_delay=15,
+    catch_extra_error_codes=["ThrottlingException", "ServerException"],
+)
+# The clients ECS modules make, on first use (runner.Clients): name -> (service, retry policy).
+CLIENTS = {
+    "ecs": ("ecs", RETRY),
+    "iam": ("iam", AWSRetry.jittered_backoff()),
+    "autoscaling": ("autoscaling", RETRY),
+    "servicediscovery": ("servicediscovery", AWSRetry.jittered_backoff(catch_extra_error_codes=["ThrottlingException"])),
+}
 
 
 class AnsibleECSError(AnsibleAWSError):

@@ -7,7 +7,6 @@
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_message
 from ansible_collections.amazon.aws.plugins.module_utils.iam import list_iam_roles
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from .common import ECSErrorHandler
 
@@ -16,10 +15,6 @@ ROLE_PATH = "/aws-service-role/ecs.amazonaws.com/"
 SERVICE_NAME = "ecs.amazonaws.com"
 # What IAM answers (error InvalidInput) when the role exists already.
 ALREADY_TAKEN = "has been taken in this account"
-
-
-def iam_client(module):
-    return module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
 
 
 def service_linked_role_exists(client):

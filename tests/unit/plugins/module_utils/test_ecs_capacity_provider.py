@@ -16,11 +16,14 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capaci
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import plan_absent
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import plan_present
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import provider_view
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import settings_after
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider_plan import settings_errors
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster import CLUSTER_INCLUDE
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import RETRY
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import AnsibleECSError
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.waiters import WaitFailed
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import TimedOut
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import option_path
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
@@ -257,14 +260,14 @@ def test_plan_present_settings(options, current, update, tags, before, after):
         del body["autoScalingGroupProvider"]["autoScalingGroupArn"]
     plan = plan_present(body, current)
     if update is None:
-        assert plan.update is None
+        assert plan.call("update_capacity_provider") is None
     else:
         expected = copy.deepcopy(update)
         expected.pop("autoScalingGroupArn", None)
-        assert plan.update == {"name": "edge-workers", "autoScalingGroupProvider": expected}
-    assert plan.tags == tags
+        assert plan.call("update_capacity_provider") == {"name": "edge-workers", "autoScalingGroupProvider": expected}
+    assert (plan.call("update_tags") or ({}, [])) == tags
     assert plan.changed == (update is not None)
-    assert plan.create is None and not plan.delete
+    assert not plan.planned("create_capacity_provider") and not plan.planned("delete_capacity_provider")
     assert plan.diff == {
         "before": {"name": "edge-workers", "autoScalingGroupProvider": before},
         "after": {"name": "edge-workers", "autoScalingGroupProvider": after},
@@ -284,8 +287,8 @@ def test_plan_present_settings(options, current, update, tags, before, after):
 )
 def test_plan_present_tags(tags, purge, to_set, to_unset, after):
     plan = plan_present(request(tags=tags), RECORDED, purge_tags=purge)
-    assert plan.tags == (to_set, to_unset)
-    assert plan.update is None
+    assert (plan.call("update_tags") or ({}, [])) == (to_set, to_unset)
+    assert not plan.planned("update_capacity_provider")
     assert plan.changed == bool(to_set or to_unset)
     assert plan.diff["before"]["tags"] == provider_view(RECORDED)["tags"]
     assert plan.diff["after"]["tags"] == after
@@ -294,9 +297,9 @@ def test_plan_present_tags(tags, purge, to_set, to_unset, after):
 def test_plan_present_creates():
     body = request(GROUP_ARN, managed_scaling=scaling(status="ENABLED"), tags={"team": "edge"})
     plan = plan_present(body, None)
-    assert plan.create == body
+    assert plan.calls == [("create_capacity_provider", body)]
     assert plan.changed
-    assert plan.settings == {"autoScalingGroupArn": GROUP_ARN, "managedScaling": {"status": "ENABLED"}}
+    assert settings_after(body, None) == {"autoScalingGroupArn": GROUP_ARN, "managedScaling": {"status": "ENABLED"}}
     assert plan.diff == {
         "before": {},
         "after": {
@@ -322,14 +325,15 @@ def test_plan_present_refuses(body, current, option, message):
 
 
 def test_plan_present_settings_after_an_update_hold_the_whole_provider():
-    plan = plan_present(request(managed_termination_protection="ENABLED"), RECORDED)
-    assert plan.settings == dict(RECORDED["autoScalingGroupProvider"], managedTerminationProtection="ENABLED")
+    body = request(managed_termination_protection="ENABLED")
+    assert plan_present(body, RECORDED).planned("update_capacity_provider")
+    assert settings_after(body, RECORDED) == dict(RECORDED["autoScalingGroupProvider"], managedTerminationProtection="ENABLED")
 
 
 @pytest.mark.parametrize("current, changed", [(RECORDED, True), (None, False)])
 def test_plan_absent(current, changed):
     plan = plan_absent(current)
-    assert plan.delete == changed == plan.changed
+    assert plan.planned("delete_capacity_provider") == changed == plan.changed
     assert plan.diff == {"before": provider_view(RECORDED) if current else {}, "after": {}}
 
 
@@ -475,23 +479,27 @@ def test_waiting_until_settled(ecs, answers, deleted):
 def test_a_failed_update_gives_the_reason(ecs, status, deleted):
     client, stubber = ecs
     failed = dict(RECORDED, updateStatus=status, updateStatusReason="The Auto Scaling group is in use by another capacity provider.")
+    # The failure shows what the waiter's own answer said: no second read.
     stubber.add_response("describe_capacity_providers", {"capacityProviders": [failed]}, {"capacityProviders": ["edge-workers"]})
-    stubber.add_response("describe_capacity_providers", {"capacityProviders": [failed]}, {"capacityProviders": ["edge-workers"]})
-    with pytest.raises(AnsibleECSError) as raised:
+    with pytest.raises(WaitFailed) as raised:
         api.wait_for_capacity_provider(client, "edge-workers", deleted, 60)
-    assert raised.value.message.startswith(f"Capacity provider edge-workers did not {'be deleted' if deleted else 'settle'} (DescribeCapacityProviders)")
-    assert raised.value.message.endswith(f"(status ACTIVE, update status {status}: The Auto Scaling group is in use by another capacity provider.)")
+    assert str(raised.value).startswith(f"gave up waiting for capacity provider edge-workers to {'be deleted' if deleted else 'settle'}: last seen")
+    assert str(raised.value).endswith(
+        f"status=ACTIVE updateStatus={status} updateStatusReason=The Auto Scaling group is in use by another capacity provider."
+    )
 
 
 def test_waiting_gives_up_after_the_timeout(ecs):
     client, stubber = ecs
     busy = dict(RECORDED, updateStatus="UPDATE_IN_PROGRESS")
     attempts = custom_waiter_config(10, default_pause=5)["MaxAttempts"]
-    for _attempt in range(attempts + 1):  # the last one reads the status for the message
+    for _attempt in range(attempts):
         stubber.add_response("describe_capacity_providers", {"capacityProviders": [busy]}, {"capacityProviders": ["edge-workers"]})
-    with pytest.raises(AnsibleECSError) as raised:
+    with pytest.raises(TimedOut) as raised:
         api.wait_for_capacity_provider(client, "edge-workers", False, 10)
-    assert "did not settle" in raised.value.message and "UPDATE_IN_PROGRESS" in raised.value.message
+    assert str(raised.value).startswith("timed out after 10 s waiting for capacity provider edge-workers to settle: last seen")
+    assert "updateStatus=UPDATE_IN_PROGRESS" in str(raised.value)
+    stubber.assert_no_pending_responses()
 
 
 @pytest.mark.parametrize(
