@@ -155,7 +155,7 @@ def calls_section(rows):
 
 def write_csv(results, path):
     with path.open("w", newline="") as handle:
-        out = csv.writer(handle)
+        out = csv.writer(handle, lineterminator="\n")  # sanity wants \n line endings
         out.writerow(["section", "case", "implementation", "metric", "value"])
         for r in results.get("families", []):
             for metric in ("seconds", "calls", "time_vs_1_revision"):
