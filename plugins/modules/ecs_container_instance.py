@@ -189,6 +189,10 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate im
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
 
 
+# What ECS answers DeregisterContainerInstance without force while a task on the instance is not yet STOPPED.
+STILL_STOPPING = "Found running tasks"
+
+
 def validate(params):
     """The normalised attributes; every error in the options, before any call."""
     references = params["instances"] or []
@@ -323,7 +327,30 @@ def apply(client, cluster, changes, targets, params, deadline):
             update_state(client, cluster, active, "DRAINING")
         drain(client, cluster, [ci["containerInstanceArn"] for ci in busy_ones], deadline)
     for arn in removals:
-        deregister(client, cluster, arn, params["force"])
+        if params["wait"] and not params["force"]:
+            deregister_once_stopped(client, cluster, arn, deadline)
+        else:
+            deregister(client, cluster, arn, params["force"])
+
+
+def deregister_once_stopped(client, cluster, arn, deadline, sleep=time.sleep):
+    """Deregister, trying again while ECS finds tasks on the instance that the drain wait no longer counts.
+
+    A task ECS stopped for the drain leaves runningTasksCount before it is STOPPED (the count is of tasks in RUNNING
+    status), and DeregisterContainerInstance without force is refused ("Found running tasks on the instance") until then.
+    """
+    def attempt():
+        try:
+            deregister(client, cluster, arn, False)
+        except AnsibleECSError as e:
+            if STILL_STOPPING not in str(getattr(e, "exception", e)):
+                raise
+            return [f"{arn}: ECS still finds tasks on it ({STILL_STOPPING})"]
+        return []
+
+    left = poll(attempt, deadline.left(), sleep=sleep)
+    if left:
+        raise timed_out(deadline.seconds, cluster, left)
 
 
 def run(module, client, progress):
