@@ -99,30 +99,28 @@ missing:
   sample: [old-workers]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider import describe_capacity_providers
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import CLIENTS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Facts
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_CAPACITY_PROVIDER_INFO_RULES
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
 
 
-def gather(client, names):
-    providers = describe_capacity_providers(client, names or None)
-    found = {provider.get("name") for provider in providers} | {provider.get("capacityProviderArn") for provider in providers}
-    missing = [name for name in (names or []) if name not in found]
-    return providers, missing
+class CapacityProviders(Facts):
+    CLIENTS = CLIENTS
+    RULES = ECS_CAPACITY_PROVIDER_INFO_RULES
+
+    def gather(self):
+        names = self.params["names"]
+        providers = describe_capacity_providers(self.clients.ecs, names or None)
+        found = {provider.get("name") for provider in providers} | {provider.get("capacityProviderArn") for provider in providers}
+        return {"capacity_providers": all_tags_as_dict(providers), "missing": [name for name in (names or []) if name not in found]}
 
 
 def main():
     argument_spec = dict(names=dict(type="list", elements="str", aliases=["capacity_providers"]))
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with failures_reported(module):
-        refuse_broken_rules(ECS_CAPACITY_PROVIDER_INFO_RULES, module.params)
-        providers, missing = gather(ecs_client(module), module.params["names"])
-    module.exit_json(changed=False, capacity_providers=all_tags_as_dict(providers), missing=missing)
+    run(CapacityProviders, argument_spec)
 
 
 if __name__ == "__main__":

@@ -70,15 +70,29 @@ missing:
   sample: [old-web]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import CLIENTS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import describe_services
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import list_service_arns
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Facts
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_SERVICE_INFO_RULES
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
+
+
+class Services(Facts):
+    CLIENTS = CLIENTS
+    RULES = ECS_SERVICE_INFO_RULES
+
+    def gather(self):
+        ecs, params = self.clients.ecs, self.params
+        names = params["names"] or list_service_arns(ecs, params["cluster"], params["launch_type"])
+        # A deleted service stays visible as INACTIVE for a while; it is no service.
+        services = [service for service in describe_services(ecs, params["cluster"], names) if service.get("status") != "INACTIVE"]
+        if not params["events"]:
+            for service in services:
+                service.pop("events", None)
+        found = {service["serviceName"] for service in services} | {service["serviceArn"] for service in services}
+        return {"services": all_tags_as_dict(services), "missing": [name for name in params["names"] or [] if name not in found]}
 
 
 def main():
@@ -88,19 +102,7 @@ def main():
         launch_type=dict(type="str", choices=["EC2", "FARGATE", "EXTERNAL"]),
         events=dict(type="bool", default=True),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = module.params
-    client = ecs_client(module)
-    with failures_reported(module):
-        refuse_broken_rules(ECS_SERVICE_INFO_RULES, module.params)
-        names = params["names"] or list_service_arns(client, params["cluster"], params["launch_type"])
-        # A deleted service stays visible as INACTIVE for a while; it is no service.
-        services = [service for service in describe_services(client, params["cluster"], names) if service.get("status") != "INACTIVE"]
-    if not params["events"]:
-        for service in services:
-            service.pop("events", None)
-    found = {service["serviceName"] for service in services} | {service["serviceArn"] for service in services}
-    module.exit_json(changed=False, services=all_tags_as_dict(services), missing=[name for name in params["names"] or [] if name not in found])
+    run(Services, argument_spec)
 
 
 if __name__ == "__main__":

@@ -124,17 +124,15 @@ missing:
   sample: [old-family]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import CLIENTS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import describe_task_definition
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import latest_active
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import list_families
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import list_revision_arns
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import parse_reference
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Facts
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_TASK_DEFINITION_INFO_RULES
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
 
 
 def with_tags(definition, tags):
@@ -162,22 +160,27 @@ def describe_revisions(client, family, status):
     return found
 
 
-def gather(client, references, list_revisions, status):
-    explicit = references is not None
-    if not explicit:
-        # A family with ACTIVE revisions may have INACTIVE ones too; INACTIVE alone would leave it out.
-        references = list_families(client, "ACTIVE" if status == "ACTIVE" else "ALL")
-    found, missing = [], []
-    for reference in references:
-        if list_revisions:
-            definitions = describe_revisions(client, parse_reference(reference)[0], status)
-        else:
-            definition = describe_one(client, reference)
-            definitions = [definition] if definition else []
-        found.extend(definitions)
-        if explicit and not definitions:
-            missing.append(reference)
-    return found, missing
+class TaskDefinitions(Facts):
+    CLIENTS = CLIENTS
+    RULES = ECS_TASK_DEFINITION_INFO_RULES
+
+    def gather(self):
+        ecs, references, status = self.clients.ecs, self.params["task_definitions"], self.params["status"]
+        explicit = references is not None
+        if not explicit:
+            # A family with ACTIVE revisions may have INACTIVE ones too; INACTIVE alone would leave it out.
+            references = list_families(ecs, "ACTIVE" if status == "ACTIVE" else "ALL")
+        found, missing = [], []
+        for reference in references:
+            if self.params["list_revisions"]:
+                definitions = describe_revisions(ecs, parse_reference(reference)[0], status)
+            else:
+                definition = describe_one(ecs, reference)
+                definitions = [definition] if definition else []
+            found.extend(definitions)
+            if explicit and not definitions:
+                missing.append(reference)
+        return {"task_definitions": found, "missing": missing}
 
 
 def main():
@@ -186,13 +189,7 @@ def main():
         list_revisions=dict(type="bool", default=False),
         status=dict(type="str", choices=["ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS"], default="ACTIVE"),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with failures_reported(module):
-        refuse_broken_rules(ECS_TASK_DEFINITION_INFO_RULES, module.params)
-        found, missing = gather(
-            ecs_client(module), module.params["task_definitions"], module.params["list_revisions"], module.params["status"]
-        )
-    module.exit_json(changed=False, task_definitions=found, missing=missing)
+    run(TaskDefinitions, argument_spec)
 
 
 if __name__ == "__main__":
