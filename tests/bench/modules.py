@@ -15,7 +15,7 @@ import time
 
 import yaml
 
-from common import BUILD, CREDENTIALS, REPO, CallLog, by_action, changed, median, ratio, repeat, run_playbook, save
+from common import BUILD, CREDENTIALS, REPO, CallLog, ansible_env, by_action, changed, median, ratio, repeat, run_playbook, save
 
 sys.path.insert(0, str(REPO / "tests"))
 from conftest import FakeAws  # noqa: E402  pylint: disable=wrong-import-position
@@ -77,10 +77,16 @@ def playbook(name, tasks, endpoint):
     return path
 
 
-def measure(path, log):
+# Ours run in the controller's worker process by default (plugins/plugin_utils/in_controller.py); this variant runs the same
+# tasks each in a module process of its own, as ansible runs any module, to show what that design is worth.
+MODULE_PROCESS = "ours, module process"
+VARIANT_ENV = {MODULE_PROCESS: {"ECS_ANYWHERE_IN_CONTROLLER": "false"}}
+
+
+def measure(path, log, impl="ours"):
     """(seconds, calls) of one no-change run of PATH."""
     log.clear()
-    seconds, output = run_playbook(["-i", "localhost,", path])
+    seconds, output = run_playbook(["-i", "localhost,", path], env=ansible_env(**VARIANT_ENV.get(impl, {})))
     if changed(output):
         raise RuntimeError(f"{path.name} changed something: not a no-change run\n{output[-3000:]}")
     return seconds, log.calls()
@@ -122,10 +128,11 @@ def bench_families(endpoint, log):
 def bench_per_task(endpoint, log):
     """Item 2: {resource, impl, seconds (median, whole playbook), seconds_per_task, calls_per_task, vs ping, vs community.aws}."""
     books = {key: playbook(f"ten {key[0]} {key[1]}", [task] * TASKS, endpoint) for key, task in TASK_KINDS.items()}
+    books.update({(resource, MODULE_PROCESS): books[(resource, impl)] for resource, impl in TASK_KINDS if impl == "ours"})
     samples = {key: [] for key in books}
     for _attempt in range(repeat()):
         for key, path in books.items():
-            samples[key].append(measure(path, log))
+            samples[key].append(measure(path, log, key[1]))
     ping = median([run[0] for run in samples[("ping", "ping")]])
     rows = []
     for (resource, impl), runs in samples.items():

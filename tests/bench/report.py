@@ -57,14 +57,17 @@ def per_task_section(rows):
                   "calls (10 tasks) by action", "runs (s)"],
                  [[r["resource"], r["impl"], r["seconds"], r["seconds_per_task"], r["vs_ping"], r["vs_community_aws"], r["calls_per_task"],
                    actions(r["calls_by_action"]), " ".join(map(str, r["runs"]))]
-                  for r in sorted(rows, key=lambda r: (order[r["resource"]], r["impl"] != "ours"))])
+                  for r in sorted(rows, key=lambda r: (order[r["resource"]], r["impl"] != "ours", r["impl"]))])
     checks = []
     for resource in ("cluster", "task definition", "service"):
         ours = next(r for r in rows if r["resource"] == resource and r["impl"] == "ours")
         checks.append(f"- {resource}: ours {ours['vs_community_aws']}× community.aws (target < 1: {verdict((ours['vs_community_aws'] or 9) < 1)}), "
                       f"{ours['vs_ping']}× ping (target ≤ 1.2: {verdict((ours['vs_ping'] or 9) <= 1.2)})")
     return ("## 2. Per-task cost of a no-change run\n\nA playbook of 10 identical no-change tasks on localhost; community.aws's "
-            "`ecs_service` with launch type EC2 (it has no EXTERNAL), ours with EXTERNAL; `ansible.builtin.ping` as the floor.\n\n"
+            "`ecs_service` with launch type EC2 (it has no EXTERNAL), ours with EXTERNAL; `ansible.builtin.ping` as the floor. "
+            "\"ours\" runs in the controller's worker process, as it does by default (plugins/plugin_utils/in_controller.py); "
+            "\"ours, module process\" is the same playbook with `ECS_ANYWHERE_IN_CONTROLLER=false`: each task in a module process of "
+            "its own, as ansible runs community.aws's modules and `ping`.\n\n"
             f"{body}\n\n" + "\n".join(checks) + "\n")
 
 
@@ -189,9 +192,9 @@ def write_png(results, path):
     axes[0][1].set(title="1. Task definition no-change run: API calls", xlabel="revisions in the family", ylabel="calls", yscale="log")
     per_task = results.get("per_task", [])
     resources = ["cluster", "task definition", "service"]
-    for offset, impl in ((-0.2, "ours"), (0.2, "community.aws")):
+    for offset, impl in ((-0.27, "ours"), (0, "ours, module process"), (0.27, "community.aws")):
         values = [next((r["seconds_per_task"] for r in per_task if r["resource"] == res and r["impl"] == impl), 0) for res in resources]
-        axes[1][0].bar([i + offset for i in range(len(resources))], values, width=0.4, label=impl)
+        axes[1][0].bar([i + offset for i in range(len(resources))], values, width=0.27, label=impl)
     ping = next((r["seconds_per_task"] for r in per_task if r["impl"] == "ping"), None)
     if ping:
         axes[1][0].axhline(ping, color="grey", linestyle="--", label="ansible.builtin.ping")

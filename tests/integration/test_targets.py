@@ -44,7 +44,7 @@ def run_target(target, fake_aws, tmp_path, extra_vars=None):
     return run_playbook(playbook, tmp_path, variables)
 
 
-def run_playbook(playbook, tmp_path, variables):
+def run_playbook(playbook, tmp_path, variables, options=(), environment=None):
     """ansible-playbook with --diff, the collection and the targets' roles, and AWS credentials only from ``variables``."""
     env = dict(
         os.environ,
@@ -59,7 +59,8 @@ def run_playbook(playbook, tmp_path, variables):
     # Credentials reach modules only through the variables, as from AWX's credential.
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
         env.pop(name, None)
-    command = [str(Path(sys.executable).parent / "ansible-playbook"), str(playbook), "-e", json.dumps(variables), "--diff"]
+    env.update(environment or {})
+    command = [str(Path(sys.executable).parent / "ansible-playbook"), str(playbook), "-e", json.dumps(variables), "--diff", *options]
     return subprocess.run(command, env=env, capture_output=True, text=True, check=False, cwd=tmp_path)
 
 

@@ -1,0 +1,134 @@
+"""The forked module process of plugin_utils/in_controller.py: what a module process would give back, nothing leaking out."""
+
+import json
+import os
+import signal
+import sys
+import textwrap
+
+import pytest
+
+from ansible_collections.hybridops.ecs_anywhere.plugins.plugin_utils.in_controller import run_forked
+
+MODULES = {
+    "answers": """
+        from ansible.module_utils.basic import AnsibleModule
+        def main():
+            module = AnsibleModule(argument_spec=dict(name=dict(type="str", required=True)))
+            module.warn("a warning for " + module.params["name"])
+            module.exit_json(changed=True, name=module.params["name"], region=os.environ.get("AWS_REGION"))
+    """,
+    "refuses": """
+        from ansible.module_utils.basic import AnsibleModule
+        def main():
+            module = AnsibleModule(argument_spec=dict(name=dict(type="str", required=True)))
+            module.fail_json(msg="name " + module.params["name"] + " is refused")
+    """,
+    "crashes": """
+        def main():
+            raise KeyError("no such key in the module")
+    """,
+    "exits": """
+        def main():
+            sys.exit(3)
+    """,
+    "meddles": """
+        def main():
+            os.environ["MEDDLED"] = "yes"
+            os.chdir("/")
+            print("{}")
+    """,
+    "sleeps": """
+        def main():
+            open(os.environ["PID_FILE"], "w").write(str(os.getpid()))
+            time.sleep(600)
+    """,
+}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fake_modules(tmp_path_factory):
+    where = tmp_path_factory.mktemp("modules")
+    for name, body in MODULES.items():
+        (where / f"fake_{name}.py").write_text("import os, sys, time\n" + textwrap.dedent(body))
+    sys.path.insert(0, str(where))
+    yield
+    sys.path.remove(str(where))
+
+
+def arguments(**args):
+    return json.dumps({"ANSIBLE_MODULE_ARGS": {"_ansible_no_log": False, **args}}).encode()
+
+
+def result(answer):
+    return json.loads(answer["stdout"])
+
+
+def warnings(answer):
+    """The warnings in the module's result, as the module side of the JSON profile writes them for the controller."""
+    return [warning["event"]["msg"] for warning in result(answer)["warnings"]]
+
+
+def test_a_module_answers_with_its_result_its_warnings_and_the_task_environment():
+    answer = run_forked("fake_answers", arguments(name="web"), {"AWS_REGION": "eu-west-1"})
+    assert answer["rc"] == 0
+    assert result(answer)["changed"] is True
+    assert result(answer)["region"] == "eu-west-1"
+    assert warnings(answer) == ["a warning for web"]  # in the result, as from a module process
+    assert "AWS_REGION" not in os.environ or os.environ["AWS_REGION"] != "eu-west-1"
+
+
+def test_warnings_of_one_run_do_not_reach_the_next():
+    run_forked("fake_answers", arguments(name="first"), {})
+    assert warnings(run_forked("fake_answers", arguments(name="second"), {})) == ["a warning for second"]
+
+
+def test_a_refusal_is_a_failed_result_and_rc_1():
+    answer = run_forked("fake_refuses", arguments(name="web"), {})
+    assert answer["rc"] == 1
+    assert result(answer) | {"invocation": None} == {"failed": True, "msg": "name web is refused", "invocation": None}
+
+
+def test_required_options_are_checked_by_the_module():
+    answer = run_forked("fake_answers", arguments(), {})
+    assert answer["rc"] == 1
+    assert "missing required arguments: name" in result(answer)["msg"]
+
+
+def test_a_crash_gives_a_traceback_on_stderr_and_no_result():
+    answer = run_forked("fake_crashes", arguments(), {})
+    assert answer["rc"] == 1
+    assert answer["stdout"] == ""
+    assert "KeyError: 'no such key in the module'" in answer["stderr"]
+    assert answer["stderr_lines"][0].startswith("Traceback")
+
+
+def test_an_exit_code_is_kept():
+    assert run_forked("fake_exits", arguments(), {})["rc"] == 3
+
+
+def test_what_a_module_changes_stays_in_its_process():
+    here = os.getcwd()
+    answer = run_forked("fake_meddles", arguments(), {})
+    assert answer["stdout"].strip() == "{}"
+    assert "MEDDLED" not in os.environ
+    assert os.getcwd() == here
+
+
+def test_a_task_timeout_takes_the_module_process_with_it(tmp_path):
+    pid_file = tmp_path / "pid"
+
+    def timed_out(_signal, _frame):
+        raise TimeoutError("the task's timeout")
+
+    previous = signal.signal(signal.SIGALRM, timed_out)
+    signal.alarm(2)  # as TaskExecutor does for a task's `timeout:`
+    try:
+        with pytest.raises(TimeoutError):
+            run_forked("fake_sleeps", arguments(), {"PID_FILE": str(pid_file)})
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    pid = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
