@@ -51,6 +51,10 @@ class SSMErrorHandler(FormattedErrorHandler):
         return is_boto3_error_code(["InvalidActivation", "InvalidInstanceId"])
 
 
+# The clients SSM modules make (runner.Clients); calls made with aws_retry=True retry throttling with jittered backoff.
+CLIENTS = {"ssm": ("ssm", RETRY)}
+
+
 def ssm_client(module):
     """An SSM client; calls made with aws_retry=True retry throttling with jittered backoff."""
     return module.client("ssm", retry_decorator=RETRY)
