@@ -288,8 +288,7 @@ class Activation(Resource):
         if plan.keep:
             activation = describe(plan.keep, self.now, self.params["iam_role"])
             self.outcome.update(activation_id=plan.keep["ActivationId"], activation=normalize_boto3_result(activation))
-        # The diff is returned in every mode, as before the runner.
-        self.outcome.update(diff=plan.diff, deleted=plan.delete)
+        self.outcome["deleted"] = plan.delete
         return self.outcome
 
 

@@ -175,8 +175,7 @@ class ManagedInstances(Resource):
         return dict(current, deregistered=sorted(deregistered))
 
     def result(self, plan, resource):
-        # The diff is returned in every mode, as before the runner.
-        result = dict(diff=plan.diff, missing=resource["missing"])
+        result = dict(missing=resource["missing"])
         if self.params["state"] == "absent":
             planned = sorted(args for name, args in plan.calls if name == "deregister_managed_instance")
             return dict(result, instances=[], deregistered=resource.get("deregistered", planned))

@@ -53,8 +53,3 @@ class SSMErrorHandler(FormattedErrorHandler):
 
 # The clients SSM modules make (runner.Clients); calls made with aws_retry=True retry throttling with jittered backoff.
 CLIENTS = {"ssm": ("ssm", RETRY)}
-
-
-def ssm_client(module):
-    """An SSM client; calls made with aws_retry=True retry throttling with jittered backoff."""
-    return module.client("ssm", retry_decorator=RETRY)
