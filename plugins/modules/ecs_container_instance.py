@@ -148,13 +148,6 @@ missing:
   sample: [edge-03]
 """
 
-import time
-
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule.
-
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._anywhere.container_instances import CLIENTS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._anywhere.container_instances import Fleet
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._anywhere.container_instances import reference_errors

@@ -54,4 +54,6 @@ def test_tasks_that_never_stop_time_out_naming_the_instance():
     client = Client([STOPPING] * 1000)
     with pytest.raises(TimedOut) as excinfo:
         deregister_once_stopped(client, "edge", ARN, Deadline(1), sleep=lambda seconds: time.sleep(0.2))
-    assert "timed out after 1 s waiting for container instances of cluster edge" in str(excinfo.value) and ARN in str(excinfo.value) and "Found running tasks" in str(excinfo.value)
+    message = str(excinfo.value)
+    assert "timed out after 1 s waiting for container instances of cluster edge: last seen" in message
+    assert ARN in message and "Found running tasks" in message
