@@ -10,7 +10,7 @@ version_added: 0.1.0
 description:
   - Manages an ECS service with launch type V(EC2), V(FARGATE) or V(EXTERNAL) (ECS Anywhere), or a capacity provider strategy.
   - Compares only what you set; everything else is left to AWS (and to whoever else manages it, such as autoscaling).
-  - Settings that ECS cannot change on an existing service (read from botocore's model of C(UpdateService), such as
+  - Settings that ECS cannot change on an existing service (those C(UpdateService) lacks in botocore's model, such as
     O(launch_type), O(scheduling_strategy) and O(role)), and O(deployment_controller) which ECS refuses to change, fail with
     an error naming them, unless O(force_replace=true).
   - For V(EXTERNAL) the restrictions of ECS Anywhere are checked before any call that writes; no network configuration,
