@@ -8,10 +8,10 @@ import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
 
-from ..waiters import waiter
 from .common import RETRY
 from .common import ECSErrorHandler
 from .common import chunks
+from .waiters import wait
 
 # RunTask starts at most 10 tasks per call; DescribeTasks and StopTask batches likewise.
 RUN_TASK_LIMIT = 10
@@ -19,7 +19,6 @@ DESCRIBE_TASKS_LIMIT = 100
 # How long a listed task may stay MISSING from DescribeTasks before it is taken as gone, and how often to look.
 SETTLE_TIMEOUT = 15
 SETTLE_DELAY = 1
-NOT_YET_DESCRIBED = {"state": "retry", "matcher": "pathAny", "argument": "failures[].reason", "expected": "MISSING"}
 
 
 @ECSErrorHandler.common_error_handler("list tasks started by {started_by} in cluster {cluster}")
@@ -87,14 +86,14 @@ def stop_tasks(client, cluster, arns, reason):
 
 
 def wait_for_tasks(client, cluster, arns, status, timeout):
-    """botocore's TasksRunning or TasksStopped waiter over every task in ``arns``.
+    """Wait until every task in ``arns`` is ``status`` (RUNNING or STOPPED); raises errors.TimedOut or waiters.WaitFailed.
 
     A task RunTask just started can be MISSING from DescribeTasks for a moment; botocore's
     TasksRunning gives up on MISSING at once, ours keeps polling (within the timeout).
     """
-    name = "TasksRunning" if status == "RUNNING" else "TasksStopped"
+    name = "tasks_running" if status == "RUNNING" else "tasks_stopped"
     for batch in chunks(list(arns), DESCRIBE_TASKS_LIMIT):
-        waiter(client, name, timeout, extra_acceptors=[NOT_YET_DESCRIBED]).wait(cluster=cluster, tasks=batch)
+        wait(client, name, timeout, f"{len(batch)} task(s) in cluster {cluster} to be {status}", cluster=cluster, tasks=batch)
 
 
 def stop_reasons(tasks):

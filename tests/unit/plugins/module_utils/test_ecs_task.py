@@ -11,6 +11,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task i
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import plan_running
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import stop_reasons
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import wait_for_tasks
+from ansible_collections.hybridops.ecs_anywhere.plugins.modules.ecs_task import plan_tasks
 
 V1 = "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:1"
 V2 = "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:2"
@@ -38,6 +39,24 @@ def test_plan_running(current, count, to_start, to_stop):
     start, stop = plan_running(current, V2, count)
     assert start == to_start
     assert [task["taskArn"] for task in stop] == to_stop
+    # The module's Plan: changed exactly when there is something to start or stop, from its diff alone.
+    plan = plan_tasks("running", count, V2, current)
+    assert plan.changed == bool(to_start or to_stop)
+    assert (plan.call("run_tasks"), plan.call("stop_tasks")) == (to_start or None, to_stop or None)
+
+
+@pytest.mark.parametrize(
+    "state, count, current, calls",
+    [
+        ("started", 2, [], [("run_tasks", 2)]),  # every run starts tasks
+        ("stopped", 1, tasks(V1, V2), [("stop_tasks", ["task/0", "task/1"])]),
+        ("stopped", 1, [], []),
+    ],
+)
+def test_plan_started_and_stopped(state, count, current, calls):
+    plan = plan_tasks(state, count, V2, current)
+    assert plan.calls == calls
+    assert plan.changed == bool(calls)
 
 
 def test_stop_reasons_name_exit_codes():
