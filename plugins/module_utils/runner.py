@@ -26,7 +26,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from .errors import Refused
 from .errors import failures_reported
-from .validate import refuse_broken_rules
+from .rules import refuse_broken_rules
 
 
 class Clients:
@@ -79,7 +79,7 @@ class Resource:
 
 
 class Facts:
-    """An info module: its options checked against ``RULES`` (validate.py), then ``gather()`` reads and returns the result."""
+    """An info module: its options checked against ``RULES`` (rules.py), then ``gather()`` reads and returns the result."""
 
     CLIENTS = {}
     RULES = {}

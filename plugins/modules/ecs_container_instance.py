@@ -170,8 +170,8 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors impo
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.plan import Plan
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Resource
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_CONTAINER_INSTANCE_RULES
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import ECS_CONTAINER_INSTANCE_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import refuse_broken_rules
 
 
 def validate(params):

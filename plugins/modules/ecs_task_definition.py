@@ -208,9 +208,9 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_d
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.compare import differences
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Resource
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_TASK_DEFINITION_RULES
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import task_definition_cross_errors
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import ECS_TASK_DEFINITION_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import refuse_broken_rules
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import task_definition_cross_errors
 
 # How many revisions below a new one are read for a concurrent twin (at most this many runs register at once).
 RACE_WINDOW = 10

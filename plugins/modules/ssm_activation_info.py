@@ -121,7 +121,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activa
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import CLIENTS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Facts
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import SSM_ACTIVATION_INFO_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import SSM_ACTIVATION_INFO_RULES
 
 
 class Activations(Facts):

@@ -54,11 +54,6 @@ def cluster_missing(error):
     return getattr(cause, "response", {}).get("Error", {}).get("Code") == "ClusterNotFoundException"
 
 
-def ecs_client(module):
-    """An ECS client; calls made with ``aws_retry=True`` retry throttling with jittered backoff."""
-    return module.client("ecs", retry_decorator=RETRY)
-
-
 def chunks(items, size):
     """Split a list for Describe* calls that take at most `size` names at a time."""
     return [items[start:start + size] for start in range(0, len(items), size)]
