@@ -264,7 +264,9 @@ class Tasks(Resource):
             return {"tasks": tasks, "started": []}
         try:
             if params["tasks"]:
-                tasks = [task for task in api.describe_tasks(ecs, params["cluster"], params["tasks"]) if task.get("desiredStatus") != "STOPPED"]
+                # A task RunTask just started may not show yet: stopping it must not take it for gone.
+                named = api.describe_settled(ecs, params["cluster"], params["tasks"])
+                tasks = [task for task in named if task.get("desiredStatus") != "STOPPED"]
             else:
                 tasks = api.live_tasks(ecs, params["cluster"], params["started_by"])
         except AnsibleECSError as e:

@@ -36,19 +36,26 @@ def describe_tasks(client, cluster, arns):
     return found
 
 
-def live_tasks(client, cluster, started_by, settle_timeout=SETTLE_TIMEOUT):
-    """Tasks of a startedBy group that ECS means to keep running (pending ones too), oldest first.
+def describe_settled(client, cluster, references, settle_timeout=SETTLE_TIMEOUT):
+    """DescribeTasks for tasks that AWS may not show yet.
 
-    ListTasks can name a task that DescribeTasks does not show yet (MISSING: AWS is eventually
-    consistent); such a task still counts, so it is described again until it shows.
+    A task that RunTask or ListTasks just named can be MISSING from DescribeTasks for a moment (AWS is eventually
+    consistent); it is asked for again until it shows. What is still MISSING after ``settle_timeout`` is gone (AWS
+    forgets a stopped task after about an hour).
     """
-    arns = list_live_task_arns(client, cluster, started_by)
-    tasks = describe_tasks(client, cluster, arns)
+    tasks = describe_tasks(client, cluster, references)
     deadline = time.monotonic() + settle_timeout
-    while len(tasks) < len(arns) and time.monotonic() < deadline:
+    while len(tasks) < len(set(references)) and time.monotonic() < deadline:
         time.sleep(SETTLE_DELAY)
-        tasks = describe_tasks(client, cluster, arns)
-    tasks = [task for task in tasks if task.get("desiredStatus") == "RUNNING"]
+        tasks = describe_tasks(client, cluster, references)
+    return tasks
+
+
+def live_tasks(client, cluster, started_by, settle_timeout=SETTLE_TIMEOUT):
+    """Tasks of a startedBy group that ECS means to keep running (pending ones too), oldest first; one that ListTasks
+    names and DescribeTasks does not show yet still counts."""
+    arns = list_live_task_arns(client, cluster, started_by)
+    tasks = [task for task in describe_settled(client, cluster, arns, settle_timeout) if task.get("desiredStatus") == "RUNNING"]
     return sorted(tasks, key=lambda task: (str(task.get("createdAt", "")), task["taskArn"]))
 
 

@@ -7,6 +7,7 @@ from botocore.stub import Stubber
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import RETRY
 
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import describe_settled
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import live_tasks
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import plan_running
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import stop_reasons
@@ -109,4 +110,26 @@ def test_live_tasks_describes_again_a_listed_task_not_yet_described(monkeypatch)
     with stubber:
         wrapped = RetryingBotoClientWrapper(ecs, RETRY)  # as the module's client: calls take aws_retry
         assert [found["taskArn"] for found in live_tasks(wrapped, "edge", "group")] == [ARN]
+    stubber.assert_no_pending_responses()
+
+
+def test_a_task_named_to_stop_is_described_again_while_missing(monkeypatch):
+    # `state: stopped` with the tasks a run just started: MISSING at first is not gone (the ecs_task target's partial run).
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    ecs, stubber = stubbed_ecs()
+    stubber.add_response("describe_tasks", {"tasks": [], "failures": [{"arn": ARN, "reason": "MISSING"}]})
+    task = {"taskArn": ARN, "lastStatus": "PENDING", "desiredStatus": "RUNNING", "taskDefinitionArn": V2}
+    stubber.add_response("describe_tasks", {"tasks": [task], "failures": []})
+    with stubber:
+        wrapped = RetryingBotoClientWrapper(ecs, RETRY)
+        assert describe_settled(wrapped, "edge", [ARN]) == [task]
+    stubber.assert_no_pending_responses()
+
+
+def test_a_task_still_missing_after_the_settle_time_is_gone(monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    ecs, stubber = stubbed_ecs()
+    stubber.add_response("describe_tasks", {"tasks": [], "failures": [{"arn": ARN, "reason": "MISSING"}]})
+    with stubber:
+        assert describe_settled(RetryingBotoClientWrapper(ecs, RETRY), "edge", [ARN], settle_timeout=0) == []
     stubber.assert_no_pending_responses()
