@@ -12,13 +12,13 @@ import re
 import subprocess
 import sys
 import tempfile
-import threading
 import urllib.request
 from pathlib import Path
 
 import boto3
 import pytest
 import yaml
+from testbed.service_watch import running_counts
 
 REPO = Path(__file__).resolve().parents[2]
 OUT = Path(os.environ.get("TESTBED_OUT", REPO / "build" / "testbed"))
@@ -159,21 +159,8 @@ def test_upgrade_agents_keeps_the_service_running(bed, tmp_path):  # pylint: dis
     """Follows the onboarding test (ecs-init 1.90.0-1 everywhere): a rolling upgrade to the latest."""
     ecs = client(bed, "ecs")
     desired = ecs.describe_services(cluster="demo", services=["web"])["services"][0]["desiredCount"]
-    seen, done = [], threading.Event()
-
-    def watch():
-        watcher = client(bed, "ecs")
-        while not done.is_set():
-            seen.append(watcher.describe_services(cluster="demo", services=["web"])["services"][0]["runningCount"])
-            done.wait(1)
-
-    thread = threading.Thread(target=watch)
-    thread.start()
-    try:
+    with running_counts(client(bed, "ecs"), "demo", "web") as seen:
         result = playbook("upgrade_agents", bed, tmp_path, "-e", f"ecs_agent_version={bed['testbed_ecs_latest_version']}")
-    finally:
-        done.set()
-        thread.join()
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert len(seen) > 10 and min(seen) >= desired - 1, seen
     for host in bed["testbed_hosts"]:
