@@ -30,7 +30,6 @@ CONTROLLER_WRITES = {
 }
 
 
-
 def test_first_run_onboards_and_second_run_changes_nothing(bed, tmp_path):  # pylint: disable=redefined-outer-name
     calls(bed, clear=True)
     first = playbook("onboard", bed, tmp_path, "-e", f"ecs_agent_version={OLDER}")
