@@ -163,7 +163,7 @@ missing:
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._anywhere.container_instances import CLIENTS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._anywhere.container_instances import Fleet
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._anywhere.container_instances import reference_errors
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster import is_external
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance_plan import is_external
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Facts
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run

@@ -15,13 +15,13 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginat
 from ..errors import Refused
 from ..errors import TimedOut
 from ..polling import poll
-from .cluster import is_external
 from .common import RETRY
 from .common import AnsibleECSError
 from .common import ECSErrorHandler
 from .common import chunks
 from .container_instance_plan import attributes_dict
 from .container_instance_plan import container_instance_id
+from .container_instance_plan import is_external
 from .container_instance_plan import label
 from .tags import tags_to_dict
 from .waiters import wait

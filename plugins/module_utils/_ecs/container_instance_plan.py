@@ -12,6 +12,7 @@ from ..errors import Refused
 
 # ECS allows at most 10 custom attributes on a resource.
 CUSTOM_ATTRIBUTES_PER_INSTANCE = 10
+EXTERNAL_INSTANCE_PREFIX = "mi-"  # ECS Anywhere instances are SSM managed instances: ec2InstanceId is their mi- id
 STATUS_OF_STATE = {"active": "ACTIVE", "draining": "DRAINING"}
 # The only statuses UpdateContainerInstancesState moves between.
 SWITCHABLE = ("ACTIVE", "DRAINING")
@@ -136,3 +137,8 @@ def plan(container_instances, state, attributes, purge, names=None):
     if errors:
         raise Refused("; ".join(errors))
     return changes, before, after
+
+
+def is_external(container_instance):
+    """Whether a container instance is an ECS Anywhere (EXTERNAL) one."""
+    return container_instance.get("ec2InstanceId", "").startswith(EXTERNAL_INSTANCE_PREFIX)
