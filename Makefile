@@ -53,10 +53,11 @@ test: venv collection-link
 	$(MAKE) --no-print-directory -j2 --output-sync=recurse integration testbed-suites
 
 # The test bed's own tests first and alone among the beds (they check that `down` gives the machine back as it was);
-# then the roles' scenarios (default bed) beside playbook-test (a bed instance of its own, PLAYBOOK_TESTBED).
+# then the roles' scenarios (default bed) beside playbook-test and slices-test (bed instances of their own,
+# PLAYBOOK_TESTBED and SLICES_TESTBED).
 testbed-suites: venv collection-link
 	$(MAKE) --no-print-directory testbed-test
-	$(MAKE) --no-print-directory -j2 --output-sync=recurse roles-test playbook-test
+	$(MAKE) --no-print-directory -j3 --output-sync=recurse roles-test playbook-test slices-test
 
 yamllint: venv
 	$(BIN)/yamllint -s .
@@ -90,7 +91,7 @@ clean:
 # Writes build/testbed/{inventory.ini,testbed_vars.yml,ssh_config}.
 TESTBED_APT_PACKAGES := systemd-container debootstrap dpkg-dev gnupg iptables iproute2 openssh-client curl ca-certificates
 
-.PHONY: testbed-deps testbed-up testbed-down testbed-test roles-test playbook-test demo
+.PHONY: testbed-deps testbed-up testbed-down testbed-test roles-test playbook-test slices-test demo
 
 testbed-deps:
 	@missing=$$(for p in $(TESTBED_APT_PACKAGES); do \
@@ -124,16 +125,28 @@ roles-test: testbed-deps venv collection-link
 	$(ROLES_TESTBED) tests/testbed/down.sh; \
 	exit $$status
 
-# playbooks/ end to end on fresh test bed hosts, on a bed instance of their own (names, bridge, addresses, ports).
+# playbooks/ end to end on fresh test bed hosts (three, then four), on a bed instance of their own (names, bridge,
+# addresses, ports).
 PLAYBOOK_TESTBED := TESTBED_PYTHON=$(BIN)/python TESTBED_OUT=$(BUILD)/testbed-e2e TESTBED_BRIDGE=hoecsbr9 TESTBED_NET_PREFIX=10.213.19 \
 	TESTBED_MACHINE_PREFIX=hoe2e TESTBED_STATE=/var/lib/hybridops-testbed-e2e TESTBED_MIRROR_PORT=8219 TESTBED_AWS_PORT=4579
 
+# $(call bed_suite,VARIABLES,HOSTS,TESTS): a fresh bed instance of HOSTS hosts, pytest TESTS on it, the bed down whatever the outcome.
+define bed_suite
+$(1) tests/testbed/down.sh
+$(1) tests/testbed/up.sh $(2)
+status=0; $(1) $(BIN)/python -m pytest $(3) $(PYTEST_ARGS) || status=1; $(1) tests/testbed/down.sh; exit $$status
+endef
+
 playbook-test: testbed-deps venv collection-link
-	$(PLAYBOOK_TESTBED) tests/testbed/down.sh
-	$(PLAYBOOK_TESTBED) tests/testbed/up.sh 3
-	status=0; $(PLAYBOOK_TESTBED) $(BIN)/python -m pytest tests/playbooks $(PYTEST_ARGS) || status=1; \
-	$(PLAYBOOK_TESTBED) tests/testbed/down.sh; \
-	exit $$status
+	$(call bed_suite,$(PLAYBOOK_TESTBED),3,tests/playbooks/test_onboard.py)
+
+# Two AWX-style slices at once onboarding four fresh hosts (tests/playbooks/test_slices.py), on a bed instance of their
+# own so that they run beside playbook-test.
+SLICES_TESTBED := TESTBED_PYTHON=$(BIN)/python TESTBED_OUT=$(BUILD)/testbed-slices TESTBED_BRIDGE=hoecsbr7 TESTBED_NET_PREFIX=10.213.17 \
+	TESTBED_MACHINE_PREFIX=hoslice TESTBED_STATE=/var/lib/hybridops-testbed-slices TESTBED_MIRROR_PORT=8227 TESTBED_AWS_PORT=4587
+
+slices-test: testbed-deps venv collection-link
+	$(call bed_suite,$(SLICES_TESTBED),4,tests/playbooks/test_slices.py)
 
 # Faults, interruption, load and secrets (tests/reliability, docs/reliability.md) on a bed instance of its own; not in
 # `make test` (27 minutes here at moderate load, 46 at heavy load). RELIABILITY_SEED replays a run's fault draws and kill points. The bed goes down on exit.

@@ -22,6 +22,11 @@ FAKE_CREDENTIALS = {
 }
 
 
+# A start is seconds; beside the test beds of other suites moto's import alone can take minutes (a start that fails still
+# fails at once: the process exits).
+START_TIMEOUT = 180
+
+
 def free_port(host="127.0.0.1"):
     with socket.socket() as sock:
         sock.bind((host, 0))
@@ -39,20 +44,25 @@ class FakeAws:
         self.region = FAKE_CREDENTIALS["AWS_DEFAULT_REGION"]
         self.process = None
 
-    def start(self, timeout=30):
+    def start(self, timeout=START_TIMEOUT):
         env = dict(os.environ, **FAKE_CREDENTIALS, **self.environment)
-        self.process = subprocess.Popen(
+        process = subprocess.Popen(  # pylint: disable=consider-using-with
             [sys.executable, str(SERVER), "--host", self.host, "--port", str(self.port)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        return self.wait(process, timeout)
+
+    def wait(self, process, timeout=START_TIMEOUT):
+        """This endpoint once it answers, served by ``process`` (started here or by someone else, `make fake-aws` say)."""
+        self.process = process
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"fake AWS exited with {self.process.returncode}")
             try:
-                urllib.request.urlopen(f"{self.url}/moto-api/", timeout=1)
+                urllib.request.urlopen(f"{self.url}/moto-api/", timeout=1).close()
                 return self
             except OSError:
                 time.sleep(0.1)

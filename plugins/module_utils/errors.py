@@ -12,7 +12,7 @@ module's failure, and a failure after a write never hides it: the failure says `
 carries the result the module reported before its writes::
 
     with failures_reported(module) as progress:
-        client = ecs_client(module)          # clients made inside the block count their writes
+        client = module.client("ecs")        # clients made inside the block count their writes
         result = plan(...)
         progress.report(result)              # what a failure after a write returns with it
         apply(client, ...)

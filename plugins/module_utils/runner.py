@@ -26,7 +26,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from .errors import Refused
 from .errors import failures_reported
-from .validate import refuse_broken_rules
+from .rules import refuse_broken_rules
 
 
 class Clients:
@@ -79,7 +79,7 @@ class Resource:
 
 
 class Facts:
-    """An info module: its options checked against ``RULES`` (validate.py), then ``gather()`` reads and returns the result."""
+    """An info module: its options checked against ``RULES`` (rules.py), then ``gather()`` reads and returns the result."""
 
     CLIENTS = {}
     RULES = {}
@@ -125,7 +125,11 @@ def converge(resource, check_mode=False, diff_mode=False, progress=None):
     after = current
     if plan.changed and not check_mode:
         if progress is not None:
-            progress.report(resource.result(plan, current))  # what a failure after a write reports
+            # What a failure after a write reports (the resource may go on filling this dict in), with the diff in diff mode.
+            reported = resource.result(plan, current)
+            if diff_mode:
+                reported["diff"] = plan.diff
+            progress.report(reported)
         plan, after = apply_tolerating_a_concurrent_creator(resource, desired, plan, current)
     if params.get("wait") and not check_mode:
         after = resource.wait(plan, after, params["wait_timeout"])

@@ -219,8 +219,8 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner impo
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import option_path
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_CAPACITY_PROVIDER_RULES
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import ECS_CAPACITY_PROVIDER_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import refuse_broken_rules
 
 GROUP_ARN_PATH = "autoScalingGroupProvider.autoScalingGroupArn"
 

@@ -272,9 +272,9 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner impo
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import option_path
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_CLUSTER_RULES
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ecs_cluster_cross_errors
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import ECS_CLUSTER_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import ecs_cluster_cross_errors
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import refuse_broken_rules
 
 # AWS's own providers; they do not hold a cluster.
 FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")

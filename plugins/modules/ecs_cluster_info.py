@@ -114,7 +114,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Facts
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_CLUSTER_INFO_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import ECS_CLUSTER_INFO_RULES
 
 
 class Clusters(Facts):

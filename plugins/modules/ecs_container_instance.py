@@ -148,49 +148,30 @@ missing:
   sample: [edge-03]
 """
 
-import time
-
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule.
-
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import AnsibleECSError
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import cluster_missing
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._anywhere.container_instances import CLIENTS
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._anywhere.container_instances import Fleet
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._anywhere.container_instances import reference_errors
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._anywhere.container_instances import unique
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import Deadline
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import busy
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import delete_attributes
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import deregister
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import deregister_once_stopped
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import describe
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import label
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import match_references
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import drain
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import name_tasks
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import normalize_attributes
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import plan
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import poll
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import problems
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import put_attributes
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import read_cluster
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import reference_errors
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import reference_kind
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import summarize
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import tasks_on
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import unique
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import update_state
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import wait_drained
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import ssm_client
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import host_lookup
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.compare import diff
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance_plan import label
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance_plan import normalize_attributes
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance_plan import plan
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_CONTAINER_INSTANCE_RULES
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
-
-
-# What ECS answers DeregisterContainerInstance without force while a task on the instance is not yet STOPPED.
-STILL_STOPPING = "Found running tasks"
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.plan import Plan
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Resource
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import ECS_CONTAINER_INSTANCE_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import refuse_broken_rules
 
 
 def validate(params):
@@ -214,58 +195,6 @@ def validate(params):
     return attributes
 
 
-class Cluster:
-    """Reads the cluster's container instances and matches the references to them (host names through SSM)."""
-
-    def __init__(self, module, client, name, references):
-        self.client = client
-        self.name = name
-        self.references = references
-        self.hosts = [reference for reference in references if reference_kind(reference) == "host"]
-        self.ssm = ssm_client(module) if self.hosts else None
-        self.host_names = None
-        self.instances, self.matched, self.missing, self.unnamed = [], {}, [], set()
-        self.gone = False
-
-    def read(self):
-        try:
-            self.instances = read_cluster(self.client, self.name)
-        except AnsibleECSError as e:
-            if not cluster_missing(e):
-                raise
-            self.gone = True
-            self.instances = []  # a cluster that is gone has no instances: nothing to deregister
-        managed = {}
-        if self.hosts:
-            managed, self.host_names = host_lookup(self.ssm, self.hosts)
-        self.matched, self.missing = match_references(self.references, self.instances, managed)
-        self.unnamed = {host for host in self.hosts if not managed.get(host)}
-        return self
-
-    def missing_problems(self):
-        return problems([], {}, self.read().missing, self.unnamed, self.name)
-
-    def readiness_problems(self, expected_count):
-        self.read()
-        return problems(self.references, self.matched, self.missing, self.unnamed, self.name, expected_count, self.instances)
-
-    def summaries(self, container_instances):
-        return [summarize(container_instance, self.host_names) for container_instance in container_instances]
-
-
-class Deadline:
-    def __init__(self, seconds):
-        self.seconds = seconds
-        self.end = time.monotonic() + seconds
-
-    def left(self):
-        return max(1, int(self.end - time.monotonic()))
-
-
-def timed_out(seconds, cluster, left):
-    return Refused(f"Timed out after {seconds}s waiting for container instances of cluster {cluster}: {'; '.join(left)}", waiting_for=left)
-
-
 def refuse_busy(client, cluster, changes, targets, params):
     """Deregistering an instance that runs tasks needs force, or wait (drain first)."""
     if params["force"] or params["wait"]:
@@ -285,114 +214,94 @@ def refuse_busy(client, cluster, changes, targets, params):
         )
 
 
-def drain(client, cluster, arns, deadline):
-    """Wait until no task runs on ``arns``; on a timeout, fail naming the tasks that are left."""
-    try:
-        wait_drained(client, cluster, arns, deadline.left())
-    except botocore.exceptions.WaiterError as e:
-        left = [ci for ci in describe(client, cluster, arns) if busy(ci)]
-        parts = [f"{label(ci)}: {name_tasks(tasks_on(client, cluster, ci['containerInstanceArn'])) or 'tasks pending'}" for ci in left]
-        if not left:  # the waiter stopped for another reason (an instance went missing)
-            raise Refused(f"Failed to wait for container instances of cluster {cluster} to drain: {e}") from e
-        raise Refused(
-            f"Timed out after {deadline.seconds}s waiting for tasks to drain from container instances of cluster {cluster}: {'; '.join(parts)}",
-            not_drained=[label(ci) for ci in left],
-        ) from e
+class ContainerInstances(Resource):
+    CLIENTS = CLIENTS
 
+    def desired(self):
+        """The custom attributes to have, normalised (None: not managed)."""
+        refuse_broken_rules(ECS_CONTAINER_INSTANCE_RULES, self.params)
+        return {"attributes": validate(self.params)}
 
-def apply(client, cluster, changes, targets, params, deadline):
-    by_status = {}
-    puts, deletes, removals = [], [], []
-    for arn, change in changes.items():
-        if change.get("status"):
-            by_status.setdefault(change["status"], []).append(arn)
-        for name, value in (change.get("put") or {}).items():
-            puts.append(dict({"name": name, "targetId": arn}, **({"value": value} if value is not None else {})))
-        deletes.extend({"name": name, "targetId": arn} for name in change.get("delete") or [])
-        if change.get("deregister"):
-            removals.append(arn)
-    for status, arns in sorted(by_status.items()):
-        update_state(client, cluster, arns, status)
-    if deletes:
-        delete_attributes(client, cluster, deletes)
-    if puts:
-        put_attributes(client, cluster, puts)
-    if not removals:
-        return
-    busy_ones = [ci for ci in targets if ci["containerInstanceArn"] in removals and busy(ci)]
-    if busy_ones and not params["force"]:
-        # wait is true (refuse_busy let it through): drain, wait for the tasks, then deregister.
-        active = [ci["containerInstanceArn"] for ci in busy_ones if ci.get("status") == "ACTIVE"]
-        if active:
-            update_state(client, cluster, active, "DRAINING")
-        drain(client, cluster, [ci["containerInstanceArn"] for ci in busy_ones], deadline)
-    for arn in removals:
-        if params["wait"] and not params["force"]:
-            deregister_once_stopped(client, cluster, arn, deadline)
+    def current(self, desired):
+        """The cluster's instances and what the options name; waits (not in check mode) for named instances to register."""
+        params = self.params
+        fleet = Fleet(self.clients, params["cluster"], params["instances"] or []).read(cluster_may_be_gone=True)
+        if fleet.gone and params["state"] != "deregistered":
+            raise Refused(f"cluster: {fleet.name} does not exist")
+        self.deadline = Deadline(params["wait_timeout"])
+        changes_asked = params["state"] in ("active", "draining") or (params["state"] is None and desired["attributes"] is not None)
+        # Instances that are to become active may still be registering: with wait, they are waited for before planning.
+        may_register = params["wait"] and params["state"] != "draining"
+        if fleet.missing and changes_asked:
+            if may_register and not self.module.check_mode:
+                self.deadline.poll(fleet.missing_problems, f"container instances of cluster {fleet.name}")
+            elif not may_register:
+                raise Refused(f"Not registered in cluster {fleet.name}: {', '.join(fleet.missing)}", missing=fleet.missing)
+        fleet.targets = fleet.named()
+        return fleet
+
+    def plan(self, desired, current):
+        fleet, params = current, self.params
+        # Instances the user named by host name are shown by that name in the diff.
+        names = {ci["containerInstanceArn"]: reference for reference in fleet.hosts for ci in fleet.matched.get(reference, [])}
+        changes, before, after = plan(fleet.targets, params["state"], desired["attributes"], params["purge_attributes"], names)
+        refuse_busy(self.clients.ecs, fleet.name, changes, fleet.targets, params)
+        return Plan(before, after, [("update_container_instances", changes)] if changes else [])
+
+    def apply(self, plan, current):
+        fleet, ecs, params = current, self.clients.ecs, self.params
+        changes = plan.call("update_container_instances")
+        by_status, puts, deletes, removals = {}, [], [], []
+        for arn, change in changes.items():
+            if change.get("status"):
+                by_status.setdefault(change["status"], []).append(arn)
+            for name, value in (change.get("put") or {}).items():
+                puts.append(dict({"name": name, "targetId": arn}, **({"value": value} if value is not None else {})))
+            deletes.extend({"name": name, "targetId": arn} for name in change.get("delete") or [])
+            if change.get("deregister"):
+                removals.append(arn)
+        for status, arns in sorted(by_status.items()):
+            update_state(ecs, fleet.name, arns, status)
+        if deletes:
+            delete_attributes(ecs, fleet.name, deletes)
+        if puts:
+            put_attributes(ecs, fleet.name, puts)
+        busy_ones = [ci for ci in fleet.targets if ci["containerInstanceArn"] in removals and busy(ci)]
+        if busy_ones and not params["force"]:
+            # wait is true (refuse_busy let it through): drain, wait for the tasks, then deregister.
+            active = [ci["containerInstanceArn"] for ci in busy_ones if ci.get("status") == "ACTIVE"]
+            if active:
+                update_state(ecs, fleet.name, active, "DRAINING")
+            drain(ecs, fleet.name, [ci["containerInstanceArn"] for ci in busy_ones], self.deadline)
+        for arn in removals:
+            if params["wait"] and not params["force"]:
+                deregister_once_stopped(ecs, fleet.name, arn, self.deadline)
+            else:
+                deregister(ecs, fleet.name, arn, params["force"])
+        return fleet if params["wait"] else self.read_again(fleet)  # with wait, wait() reads them again
+
+    def wait(self, plan, resource, timeout):
+        fleet, state = resource, self.params["state"]
+        if state == "draining" and fleet.targets:
+            drain(self.clients.ecs, fleet.name, [ci["containerInstanceArn"] for ci in fleet.targets], self.deadline)
+        if state in (None, "active"):
+            self.deadline.poll(lambda: fleet.readiness_problems(self.params["expected_count"]), f"container instances of cluster {fleet.name}")
+            fleet.targets = unique(fleet.targets, *fleet.matched.values())
+        return self.read_again(fleet)
+
+    def read_again(self, fleet):
+        """The instances as they are now: the named ones, or the whole cluster when none is named."""
+        if not self.params["instances"]:
+            fleet.read()
         else:
-            deregister(client, cluster, arn, params["force"])
+            arns = [ci["containerInstanceArn"] for ci in fleet.targets]
+            fleet.targets = describe(self.clients.ecs, fleet.name, arns) if arns else []
+        return fleet
 
-
-def deregister_once_stopped(client, cluster, arn, deadline, sleep=time.sleep):
-    """Deregister, trying again while ECS finds tasks on the instance that the drain wait no longer counts.
-
-    A task ECS stopped for the drain leaves runningTasksCount before it is STOPPED (the count is of tasks in RUNNING
-    status), and DeregisterContainerInstance without force is refused ("Found running tasks on the instance") until then.
-    """
-    def attempt():
-        try:
-            deregister(client, cluster, arn, False)
-        except AnsibleECSError as e:
-            if STILL_STOPPING not in str(getattr(e, "exception", e)):
-                raise
-            return [f"{arn}: ECS still finds tasks on it ({STILL_STOPPING})"]
-        return []
-
-    left = poll(attempt, deadline.left(), sleep=sleep)
-    if left:
-        raise timed_out(deadline.seconds, cluster, left)
-
-
-def run(module, client, progress):
-    params = module.params
-    attributes = validate(params)
-    cluster = Cluster(module, client, params["cluster"], params["instances"] or []).read()
-    if cluster.gone and params["state"] != "deregistered":
-        raise Refused(f"cluster: {cluster.name} does not exist")
-    waiting = params["wait"] and not module.check_mode
-    deadline = Deadline(params["wait_timeout"])
-    changes_asked = params["state"] in ("active", "draining") or (params["state"] is None and attributes is not None)
-    if cluster.missing and changes_asked:
-        if waiting and params["state"] != "draining":
-            left = poll(cluster.missing_problems, deadline.left())
-            if left:
-                raise timed_out(deadline.seconds, cluster.name, left)
-        elif not (params["wait"] and module.check_mode and params["state"] != "draining"):
-            raise Refused(f"Not registered in cluster {cluster.name}: {', '.join(cluster.missing)}", missing=cluster.missing)
-
-    targets = unique(*cluster.matched.values())
-    # Instances the user named by host name are shown by that name in the diff.
-    names = {ci["containerInstanceArn"]: reference for reference in cluster.hosts for ci in cluster.matched.get(reference, [])}
-    changes, before, after = plan(targets, params["state"], attributes, params["purge_attributes"], names)
-    refuse_busy(client, cluster.name, changes, targets, params)
-    result = dict(changed=bool(changes), diff=diff(before, after), missing=cluster.missing)
-    if module.check_mode:
-        return dict(result, container_instances=cluster.summaries(targets if params["instances"] else cluster.instances))
-
-    progress.report(result)
-    apply(client, cluster.name, changes, targets, params, deadline)
-    if params["wait"] and params["state"] == "draining" and targets:
-        drain(client, cluster.name, [ci["containerInstanceArn"] for ci in targets], deadline)
-    if params["wait"] and params["state"] in (None, "active"):
-        left = poll(lambda: cluster.readiness_problems(params["expected_count"]), deadline.left())
-        if left:
-            raise timed_out(deadline.seconds, cluster.name, left)
-        targets = unique(targets, *cluster.matched.values())
-        result["missing"] = cluster.missing  # found while waiting
-    if not params["instances"]:
-        return dict(result, container_instances=cluster.summaries(cluster.read().instances))
-    arns = [ci["containerInstanceArn"] for ci in targets]
-    return dict(result, container_instances=cluster.summaries(describe(client, cluster.name, arns) if arns else []))
+    def result(self, plan, resource):
+        fleet = resource
+        shown = fleet.targets if self.params["instances"] else fleet.instances
+        return {"missing": fleet.missing, "container_instances": fleet.summaries(shown)}
 
 
 def main():
@@ -407,11 +316,7 @@ def main():
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=600),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with failures_reported(module) as progress:
-        refuse_broken_rules(ECS_CONTAINER_INSTANCE_RULES, module.params)
-        result = run(module, ecs_client(module), progress)
-    module.exit_json(**result)
+    run(ContainerInstances, argument_spec)
 
 
 if __name__ == "__main__":

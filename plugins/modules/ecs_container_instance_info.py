@@ -160,43 +160,33 @@ missing:
   sample: [edge-03]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster import is_external
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import match_references
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import read_cluster
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import reference_errors
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import reference_kind
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import summarize
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import unique
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import ssm_client
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import host_lookup
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._anywhere.container_instances import CLIENTS
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._anywhere.container_instances import Fleet
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._anywhere.container_instances import reference_errors
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance_plan import is_external
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_CONTAINER_INSTANCE_INFO_RULES
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Facts
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import ECS_CONTAINER_INSTANCE_INFO_RULES
 
 
-def gather(module, client, params):
-    references = params["instances"]
-    errors = reference_errors(references or [])
-    if errors:
-        raise Refused("; ".join(errors))
-    found = read_cluster(client, params["cluster"])
-    hosts = [reference for reference in references or [] if reference_kind(reference) == "host"]
-    managed, host_names = {}, None
-    if hosts or params["lookup_host_names"]:
-        managed, host_names = host_lookup(ssm_client(module), hosts)
-    missing = []
-    if references is not None:
-        matched, missing = match_references(references, found, managed)
-        found = unique(*matched.values())
-    if params["status"]:
-        found = [ci for ci in found if ci.get("status") in params["status"]]
-    if params["external_only"]:
-        found = [ci for ci in found if is_external(ci)]
-    return [summarize(ci, host_names) for ci in found], missing
+class ContainerInstances(Facts):
+    CLIENTS = CLIENTS
+    RULES = ECS_CONTAINER_INSTANCE_INFO_RULES
+
+    def gather(self):
+        params = self.params
+        references = params["instances"]
+        errors = reference_errors(references or [])
+        if errors:
+            raise Refused("; ".join(errors))
+        fleet = Fleet(self.clients, params["cluster"], references or [], params["lookup_host_names"]).read()
+        found = fleet.instances if references is None else fleet.named()
+        if params["status"]:
+            found = [ci for ci in found if ci.get("status") in params["status"]]
+        if params["external_only"]:
+            found = [ci for ci in found if is_external(ci)]
+        return {"container_instances": fleet.summaries(found), "missing": fleet.missing}
 
 
 def main():
@@ -207,11 +197,7 @@ def main():
         external_only=dict(type="bool", default=False),
         lookup_host_names=dict(type="bool", default=False),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with failures_reported(module):
-        refuse_broken_rules(ECS_CONTAINER_INSTANCE_INFO_RULES, module.params)
-        instances, missing = gather(module, ecs_client(module), module.params)
-    module.exit_json(changed=False, container_instances=instances, missing=missing)
+    run(ContainerInstances, argument_spec)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ version_added: 0.1.0
 description:
   - Manages an ECS service with launch type V(EC2), V(FARGATE) or V(EXTERNAL) (ECS Anywhere), or a capacity provider strategy.
   - Compares only what you set; everything else is left to AWS (and to whoever else manages it, such as autoscaling).
-  - Settings that ECS cannot change on an existing service (read from botocore's model of C(UpdateService), such as
+  - Settings that ECS cannot change on an existing service (those C(UpdateService) lacks in botocore's model, such as
     O(launch_type), O(scheduling_strategy) and O(role)), and O(deployment_controller) which ECS refuses to change, fail with
     an error naming them, unless O(force_replace=true).
   - For V(EXTERNAL) the restrictions of ECS Anywhere are checked before any call that writes; no network configuration,
@@ -253,258 +253,124 @@ replaced:
   sample: false
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule.
-
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import AnsibleECSError
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import created_concurrently
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.options import PLACEMENT_ARGUMENT_SPEC
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs import service as api
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import CLIENTS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.options import PLACEMENT_MUTUALLY_EXCLUSIVE
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import SERVICE_FIELDS
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import create_service
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import delete_service
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import describe_service
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import desired_settings
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import external_errors
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import network_errors
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import immutable_fields
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import plan_changes
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import service_result
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import update_service
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import wait_for_service
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import why_not_stable
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_fields import SERVICE_ARGUMENT_SPEC
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_fields import desired_settings
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_plan import changed_fields
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_plan import option_errors
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_plan import plan_absent
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_plan import plan_present
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_plan import refusals
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import apply_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import dict_to_tags
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import plan_tags
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import tags_to_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import describe_task_definition
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.compare import diff
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Failure
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Resource
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_SERVICE_RULES
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import ECS_SERVICE_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import refuse_broken_rules
 
-OPTION_OF_FIELD = {field: option for option, field in SERVICE_FIELDS.items()}
 # In check mode an earlier task of the play may only have predicted the registration of the task definition.
 NOT_YET = "task_definition: {name} names no ACTIVE task definition yet; check mode assumes an earlier task registers it."
 
 
-def option_errors(params):
-    errors = []
-    if params["scheduling_strategy"] == "DAEMON":
-        if params["desired_count"] is not None:
-            errors.append("desired_count: a DAEMON service runs one task per instance; leave desired_count unset")
-        if params["placement_strategy"]:
-            errors.append("placement_strategy: not allowed with scheduling_strategy DAEMON")
-    return errors
+class Service(Resource):
+    CLIENTS = CLIENTS
 
-
-def resolve_task_definition(module, client, settings):
-    """Turn family, family:revision or ARN into the ARN it names (a family names its latest ACTIVE revision)."""
-    name = settings.get("taskDefinition")
-    if not name:
-        return None
-    task_definition = describe_task_definition(client, name)[0]
-    if not task_definition or task_definition.get("status") != "ACTIVE":
-        if module.check_mode:
-            module.warn(NOT_YET.format(name=name))
+    def desired(self):
+        """The CreateService settings the options set, checked against the ECS model (no call is made); None for state=absent."""
+        params = self.params
+        refuse_broken_rules(ECS_SERVICE_RULES, params)
+        if params["state"] == "absent":
             return None
-        raise Refused(f"task_definition: {name} names no ACTIVE task definition")
-    settings["taskDefinition"] = task_definition["taskDefinitionArn"]
-    return task_definition
-
-
-def wait(client, params, gone=False, why_gone="after its deletion"):
-    """Wait for the service to become stable (INACTIVE when ``gone``); a wait that fails refuses with why_not_stable's details."""
-    try:
-        wait_for_service(client, params["cluster"], params["name"], params["wait_timeout"], gone=gone)
-    except botocore.exceptions.WaiterError as e:
-        why = why_not_stable(client, params["cluster"], params["name"])
-        waited_for = f"INACTIVE {why_gone}" if gone else "stable"
-        raise Refused(f"Service {params['name']} did not become {waited_for} within {params['wait_timeout']} seconds: {e}", **why) from e
-
-
-def ensure_absent(module, client, current, progress):
-    params = module.params
-    if not current:
-        return dict(changed=False, replaced=False, changed_fields=[], **service_result(None))
-    result = dict(changed=True, replaced=False, changed_fields=[], diff=diff({"service": current["serviceName"]}, {}), **service_result(None))
-    if module.check_mode:
-        return result
-    progress.report(result)
-    delete_service(client, params["cluster"], params["name"], current.get("schedulingStrategy"))
-    if params["wait"]:
-        wait(client, params, gone=True)
-    return result
-
-
-def ensure_present(module, client, current, progress):
-    params = module.params
-    settings = desired_settings(params)
-    errors = option_errors(params)
-    try:
-        settings = prepare_request(client, "CreateService", dict(settings, cluster=params["cluster"], serviceName=params["name"]))
-    except RequestValidationError as e:
-        errors.extend(e.errors)
-    settings.pop("cluster", None)
-    settings.pop("serviceName", None)
-    if errors:
-        raise Refused("; ".join(errors))
-    task_definition = resolve_task_definition(module, client, settings)
-    launch_type = settings.get("launchType") or (current or {}).get("launchType")
-    errors = external_errors(dict(settings, launchType=launch_type), task_definition)
-    errors.extend(network_errors(dict(settings, launchType=launch_type), task_definition, creating=not current))
-    if not current:
-        if "taskDefinition" not in settings:
-            errors.append(f"task_definition: required to create service {params['name']}")
-        if params["scheduling_strategy"] != "DAEMON" and params["desired_count"] is None:
-            errors.append(f"desired_count: required to create REPLICA service {params['name']}")
-    if errors:
-        raise Refused("; ".join(errors))
-
-    if not current:
-        result = dict(changed=True, replaced=False, changed_fields=sorted(settings), diff=diff({}, dict(settings, tags=params["tags"] or {})))
-        if module.check_mode:
-            return dict(result, service={}, tags=params["tags"] or {})
-        progress.report(dict(result, **service_result(None)))
+        errors = option_errors(params)
         try:
-            service = create_service(client, params["cluster"], params["name"], settings, dict_to_tags(params["tags"]))
-        except AnsibleECSError as e:
-            current = describe_service(client, params["cluster"], params["name"]) if created_concurrently(e) else None
-            if not current:
-                raise
-            # Another run (an AWX slice) created it meanwhile: converge on what it made, as a later run would.
-            return ensure_present(module, client, current, progress)
-        return dict(result, **service_result(service))
+            settings = prepare_request(self.clients.ecs, "CreateService", dict(desired_settings(params), cluster=params["cluster"], serviceName=params["name"]))
+        except RequestValidationError as e:
+            errors.extend(e.errors)
+        if errors:
+            raise Refused("; ".join(errors))
+        settings.pop("cluster", None)
+        settings.pop("serviceName", None)
+        return settings
 
-    changed_fields, before, after = plan_changes(settings, current)
-    immutable = [field for field in changed_fields if field in immutable_fields(client.meta.service_model)]
-    if immutable and not params["force_replace"]:
-        names = ", ".join(OPTION_OF_FIELD.get(field, field) for field in immutable)
-        raise Refused(f"{names}: cannot be changed on existing service {params['name']}; set force_replace: true to delete and recreate it",
-                      changed_fields=immutable)
-    current_tags = tags_to_dict(current.get("tags"))
-    to_set, to_unset = plan_tags(current_tags, params["tags"], params["purge_tags"])
-    if to_set or to_unset:
-        before["tags"] = current_tags
-        after["tags"] = dict((tag, value) for tag, value in dict(current_tags, **to_set).items() if tag not in to_unset)
-    reported_fields = list(changed_fields)
-    if params["force_new_deployment"] and not immutable:
-        # Always a change: UpdateService is sent with forceNewDeployment, and the result says so.
-        reported_fields = sorted(reported_fields + ["forceNewDeployment"])
-        after["forceNewDeployment"] = True
-    changed = bool(reported_fields or to_set or to_unset)
-    result = dict(changed=changed, replaced=bool(immutable), changed_fields=reported_fields, diff=diff(before, after))
-    if module.check_mode or not changed:
-        return dict(result, **service_result(current))
+    def current(self, desired):
+        return api.describe_service(self.clients.ecs, self.params["cluster"], self.params["name"])
 
-    progress.report(dict(result, **service_result(None if immutable else current)))
-    if immutable:
-        delete_service(client, params["cluster"], params["name"], current.get("schedulingStrategy"))
-        wait(client, params, gone=True, why_gone="after its deletion by force_replace, so it was not created again")
-        wanted = dict(current_settings_for_replace(current), **settings)
-        service = create_service(client, params["cluster"], params["name"], wanted, dict_to_tags(after.get("tags", current_tags)))
-        return dict(result, **service_result(service))
-    update = {field: settings[field] for field in changed_fields}
-    if params["force_new_deployment"]:
-        update["forceNewDeployment"] = True  # reported in changed_fields above
-    service = update_service(client, params["cluster"], params["name"], update) if update else current
-    progress.report(dict(result, **service_result(service)))
-    apply_tags(client, current["serviceArn"], to_set, to_unset)
-    service = describe_service(client, params["cluster"], params["name"]) or service
-    return dict(result, **service_result(service))
+    def task_definition(self, name):
+        """The ACTIVE task definition that family, family:revision or ARN ``name`` names (read once a run); None in check mode when there is none yet."""
+        if not hasattr(self, "_task_definition"):
+            found = describe_task_definition(self.clients.ecs, name)[0]
+            if not found or found.get("status") != "ACTIVE":
+                if not self.module.check_mode:
+                    raise Refused(f"task_definition: {name} names no ACTIVE task definition")
+                self.warn(NOT_YET.format(name=name))
+                found = None
+            self._task_definition = found
+        return self._task_definition
 
+    def plan(self, desired, current):
+        if desired is None:
+            return plan_absent(current)
+        settings = dict(desired)
+        task_definition = self.task_definition(settings["taskDefinition"]) if settings.get("taskDefinition") else None
+        if task_definition:
+            settings["taskDefinition"] = task_definition["taskDefinitionArn"]
+        errors = refusals(self.params, settings, current, task_definition)
+        if errors:
+            raise Refused("; ".join(errors))
+        return plan_present(self.params, settings, current)
 
-def current_settings_for_replace(current):
-    """What the replaced service had and the user did not set: carried over so a replacement changes only what was asked."""
-    kept = {}
-    for field in SERVICE_FIELDS.values():
-        value = current.get("roleArn" if field == "role" else field)
-        if value not in (None, [], {}):
-            kept[field] = value
-    return kept
+    def apply(self, plan, current):
+        ecs, cluster, name = self.clients.ecs, self.params["cluster"], self.params["name"]
+        if plan.planned("delete_service"):
+            api.delete_service(ecs, cluster, name, plan.call("delete_service"))
+            return None
+        if plan.planned("create_service"):
+            return api.create_service(ecs, cluster, name, plan.call("create_service"), dict_to_tags(plan.after["tags"]))
+        if plan.planned("replace_service"):
+            settings, tags = plan.call("replace_service")
+            api.delete_service(ecs, cluster, name, current.get("schedulingStrategy"))
+            self.wait_for(plan, None, gone=True, why_gone="after its deletion by force_replace, so it was not created again")
+            return api.create_service(ecs, cluster, name, settings, dict_to_tags(tags))
+        service = api.update_service(ecs, cluster, name, plan.call("update_service")) if plan.planned("update_service") else current
+        if plan.planned("update_tags"):
+            apply_tags(ecs, current["serviceArn"], *plan.call("update_tags"))
+        return api.describe_service(ecs, cluster, name) or service
+
+    def wait_for(self, plan, resource, gone=False, why_gone="after its deletion"):
+        """Wait for the service to become stable (INACTIVE when ``gone``); a failed wait says what the service did and what changed."""
+        params, ecs = self.params, self.clients.ecs
+        try:
+            api.wait_for_service(ecs, params["cluster"], params["name"], params["wait_timeout"], gone=gone)
+        except Failure as e:
+            why = api.why_not_stable(ecs, params["cluster"], params["name"])
+            waited_for = f"INACTIVE {why_gone}" if gone else "stable"
+            raise Refused(f"Service {params['name']} did not become {waited_for} within {params['wait_timeout']} seconds: {e}",
+                          diff=plan.diff, **dict(self.result(plan, resource), **why)) from e
+
+    def wait(self, plan, resource, timeout):
+        if self.params["state"] == "absent":
+            if plan.planned("delete_service"):
+                self.wait_for(plan, None, gone=True)
+            return None
+        self.wait_for(plan, resource)
+        return api.describe_service(self.clients.ecs, self.params["cluster"], self.params["name"])
+
+    def result(self, plan, resource):
+        result = dict(changed_fields=changed_fields(plan), replaced=plan.planned("replace_service"))
+        if resource is None and plan.planned("create_service"):
+            return dict(result, service={}, tags=plan.after["tags"])  # check mode: the tags it would get
+        return dict(result, **api.service_result(resource))
 
 
 def main():
-    argument_spec = dict(
-        name=dict(type="str", required=True, aliases=["service"]),
-        cluster=dict(type="str", default="default"),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        task_definition=dict(type="str"),
-        desired_count=dict(type="int"),
-        scheduling_strategy=dict(type="str", choices=["REPLICA", "DAEMON"]),
-        deployment_configuration=dict(
-            type="dict",
-            options=dict(
-                maximum_percent=dict(type="int"),
-                minimum_healthy_percent=dict(type="int"),
-                deployment_circuit_breaker=dict(type="dict", options=dict(enable=dict(type="bool", required=True), rollback=dict(type="bool", required=True))),
-                alarms=dict(
-                    type="dict",
-                    options=dict(
-                        alarm_names=dict(type="list", elements="str", required=True),
-                        enable=dict(type="bool", required=True),
-                        rollback=dict(type="bool", required=True),
-                    ),
-                ),
-            ),
-        ),
-        deployment_controller=dict(type="dict", options=dict(type=dict(type="str", required=True, choices=["ECS", "CODE_DEPLOY", "EXTERNAL"]))),
-        load_balancers=dict(
-            type="list", elements="dict",
-            options=dict(
-                target_group_arn=dict(type="str"),
-                load_balancer_name=dict(type="str"),
-                container_name=dict(type="str", required=True),
-                container_port=dict(type="int", required=True),
-            ),
-        ),
-        service_registries=dict(
-            type="list", elements="dict",
-            options=dict(
-                registry_arn=dict(type="str", required=True),
-                port=dict(type="int"),
-                container_name=dict(type="str"),
-                container_port=dict(type="int"),
-            ),
-        ),
-        role=dict(type="str"),
-        health_check_grace_period_seconds=dict(type="int"),
-        propagate_tags=dict(type="str", choices=["TASK_DEFINITION", "SERVICE", "NONE"]),
-        force_new_deployment=dict(type="bool", default=False),
-        force_replace=dict(type="bool", default=False),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
-        wait=dict(type="bool", default=False),
-        wait_timeout=dict(type="int", default=600),
-    )
-    argument_spec.update(PLACEMENT_ARGUMENT_SPEC)
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-        mutually_exclusive=PLACEMENT_MUTUALLY_EXCLUSIVE,
-    )
-    params = module.params
-    with failures_reported(module) as progress:
-        refuse_broken_rules(ECS_SERVICE_RULES, module.params)
-        client = ecs_client(module)
-        current = describe_service(client, params["cluster"], params["name"])
-        if params["state"] == "absent":
-            result = ensure_absent(module, client, current, progress)
-        else:
-            result = ensure_present(module, client, current, progress)
-            if params["wait"] and not module.check_mode:
-                progress.report(result)
-                wait(client, params)
-                result.update(service_result(describe_service(client, params["cluster"], params["name"])))
-    module.exit_json(**result)
+    run(Service, SERVICE_ARGUMENT_SPEC, mutually_exclusive=PLACEMENT_MUTUALLY_EXCLUSIVE)
 
 
 if __name__ == "__main__":

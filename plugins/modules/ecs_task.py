@@ -162,38 +162,28 @@ stop_reasons:
 
 import re
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule.
-
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs import task as api
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import CLIENTS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import AnsibleECSError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import cluster_missing
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.options import PLACEMENT_ARGUMENT_SPEC
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.options import PLACEMENT_FIELDS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.options import PLACEMENT_MUTUALLY_EXCLUSIVE
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.options import request_from_options
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import external_errors
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import network_errors
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_plan import external_errors
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_plan import network_errors
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import dict_to_tags
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import describe_tasks
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import live_tasks
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import plan_running
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import run_tasks
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import stop_reasons
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import stop_tasks
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import wait_for_tasks
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import describe_task_definition
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Failure
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.plan import Plan
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Resource
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_TASK_RULES
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import ECS_TASK_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import refuse_broken_rules
 
 # ECS's own limit on startedBy.
 STARTED_BY = re.compile(r"^[A-Za-z0-9_-]{1,36}$")
@@ -216,112 +206,121 @@ def option_errors(params):
     return errors
 
 
-def run_request(client, params):
-    """The RunTask request from the options, checked against botocore's model; raises Refused naming bad fields."""
-    errors = option_errors(params)
-    request = request_from_options(params, TASK_FIELDS)
-    if params["tags"]:
-        request["tags"] = dict_to_tags(params["tags"])
-    if params["state"] != "stopped":
-        try:
-            request = prepare_request(client, "RunTask", dict(request, cluster=params["cluster"]))
-        except RequestValidationError as e:
-            errors.extend(e.errors)
-        request.pop("cluster", None)
-    if errors:
-        raise Refused("; ".join(errors))
-    return request
-
-
-def resolve(client, request):
-    """Resolve the task definition to an ARN and check what EXTERNAL instances cannot run."""
-    task_definition = describe_task_definition(client, request["taskDefinition"])[0]
-    if not task_definition or task_definition.get("status") != "ACTIVE":
-        raise Refused(f"task_definition: {request['taskDefinition']} names no ACTIVE task definition")
-    request["taskDefinition"] = task_definition["taskDefinitionArn"]
-    errors = external_errors(request, task_definition) + network_errors(request, task_definition)
-    if errors:
-        raise Refused("; ".join(errors))
-
-
-def start(module, client, request, count):
-    """Start tasks, failing with ECS's placement failures when it could not place them all."""
-    if module.check_mode or count == 0:
-        return []
-    started, failures = run_tasks(client, module.params["cluster"], request, count)
-    if failures or len(started) < count:
-        reasons = ", ".join(sorted({f"{failure.get('reason')}" for failure in failures}))
-        raise Refused(f"RunTask placed {len(started)} of {count} task(s): {reasons or 'no reason given'}",
-                      failures=failures, started=[task["taskArn"] for task in started])
-    return started
-
-
-def wait_running(module, client, arns):
-    try:
-        wait_for_tasks(client, module.params["cluster"], arns, "RUNNING", module.params["wait_timeout"])
-    except botocore.exceptions.WaiterError as e:
-        tasks = describe_tasks(client, module.params["cluster"], arns)
-        raise Refused(f"Tasks did not reach RUNNING: {e}", stop_reasons=stop_reasons(tasks), started=list(arns)) from e
-
-
-def ensure_running(module, client, request, progress):
-    params = module.params
-    resolve(client, request)
-    tasks = live_tasks(client, params["cluster"], params["started_by"])
-    to_start, to_stop = plan_running(tasks, request["taskDefinition"], params["count"])
-    changed = bool(to_start or to_stop)
+def plan_tasks(state, count, task_definition_arn, tasks):
+    """The plan of each state: its two sides (what the diff shows) and the calls ``stop_tasks`` (ARNs) and ``run_tasks`` (count)."""
+    if state == "stopped":
+        arns = [task["taskArn"] for task in tasks]
+        return Plan({"count": len(arns)}, {"count": 0}, [("stop_tasks", arns)] if arns else [])
+    if state == "started":
+        return Plan({"started": 0}, {"started": count}, [("run_tasks", count)])
+    to_start, to_stop = api.plan_running(tasks, task_definition_arn, count)
     before = {"task_definition": sorted({task["taskDefinitionArn"] for task in tasks}), "count": len(tasks)}
-    after = {"task_definition": [request["taskDefinition"]] if params["count"] else [], "count": params["count"]}
-    result = dict(changed=changed, started=[], stopped=[task["taskArn"] for task in to_stop], diff=dict(before=before, after=after))
-    if module.check_mode:
-        return dict(result, tasks=tasks)
-    progress.report(result)
-    if to_stop:
-        stop_tasks(client, params["cluster"], result["stopped"], params["reason"])
-    started = start(module, client, request, to_start)
-    result["started"] = [task["taskArn"] for task in started]
-    if params["wait"] and result["started"]:
-        wait_running(module, client, result["started"])
-    return dict(result, tasks=live_tasks(client, params["cluster"], params["started_by"]) if changed else tasks)
+    after = {"task_definition": [task_definition_arn] if count else [], "count": count}
+    calls = [("stop_tasks", [task["taskArn"] for task in to_stop])] if to_stop else []
+    return Plan(before, after, calls + ([("run_tasks", to_start)] if to_start else []))
 
 
-def ensure_started(module, client, request, progress):
-    params = module.params
-    resolve(client, request)
-    result = dict(changed=True, started=[], stopped=[], diff=dict(before={"started": 0}, after={"started": params["count"]}))
-    progress.report(result)
-    started = start(module, client, request, params["count"])
-    result["started"] = [task["taskArn"] for task in started]
-    if params["wait"] and result["started"]:
-        wait_running(module, client, result["started"])
-        started = describe_tasks(client, params["cluster"], result["started"])
-    return dict(result, tasks=started)
+class Tasks(Resource):
+    """The tasks of a ``started_by`` group (running), the tasks to start (started) or those to stop (stopped).
 
+    ``current`` and what ``apply`` returns: ``{"tasks": [...], "started": ARNs}``.
+    """
 
-def ensure_stopped(module, client, progress):
-    params = module.params
-    try:
-        if params["tasks"]:
-            tasks = [task for task in describe_tasks(client, params["cluster"], params["tasks"]) if task.get("desiredStatus") != "STOPPED"]
-        else:
-            tasks = live_tasks(client, params["cluster"], params["started_by"])
-    except AnsibleECSError as e:
-        if not cluster_missing(e):
-            raise
-        tasks = []  # a cluster that is gone runs nothing: nothing to stop
-    arns = [task["taskArn"] for task in tasks]
-    result = dict(changed=bool(arns), started=[], stopped=arns, diff=dict(before={"count": len(arns)}, after={"count": 0}))
-    if module.check_mode or not arns:
-        return dict(result, tasks=tasks)
-    progress.report(result)
-    stopped = stop_tasks(client, params["cluster"], arns, params["reason"])
-    if params["wait"]:
+    CLIENTS = CLIENTS
+
+    def desired(self):
+        """The RunTask request from the options, checked against botocore's model; raises Refused naming bad fields."""
+        params = self.params
+        refuse_broken_rules(ECS_TASK_RULES, params)
+        errors = option_errors(params)
+        request = request_from_options(params, TASK_FIELDS)
+        if params["tags"]:
+            request["tags"] = dict_to_tags(params["tags"])
+        if params["state"] != "stopped":
+            try:
+                request = prepare_request(self.clients.ecs, "RunTask", dict(request, cluster=params["cluster"]))
+            except RequestValidationError as e:
+                errors.extend(e.errors)
+            request.pop("cluster", None)
+        if errors:
+            raise Refused("; ".join(errors))
+        return request
+
+    def resolve(self, request):
+        """Resolve the task definition to an ARN and check what EXTERNAL instances cannot run."""
+        task_definition = describe_task_definition(self.clients.ecs, request["taskDefinition"])[0]
+        if not task_definition or task_definition.get("status") != "ACTIVE":
+            raise Refused(f"task_definition: {request['taskDefinition']} names no ACTIVE task definition")
+        request["taskDefinition"] = task_definition["taskDefinitionArn"]
+        errors = external_errors(request, task_definition) + network_errors(request, task_definition)
+        if errors:
+            raise Refused("; ".join(errors))
+
+    def current(self, desired):
+        ecs, params = self.clients.ecs, self.params
+        if params["state"] != "stopped":
+            self.resolve(desired)
+            tasks = api.live_tasks(ecs, params["cluster"], params["started_by"]) if params["state"] == "running" else []
+            return {"tasks": tasks, "started": []}
         try:
-            wait_for_tasks(client, params["cluster"], arns, "STOPPED", params["wait_timeout"])
-        except botocore.exceptions.WaiterError as e:
-            raise Refused(f"Tasks did not reach the state asked for: {e}") from e
-        stopped = describe_tasks(client, params["cluster"], arns)
-    return dict(result, tasks=stopped)
+            if params["tasks"]:
+                # A task RunTask just started may not show yet: stopping it must not take it for gone.
+                named = api.describe_settled(ecs, params["cluster"], params["tasks"])
+                tasks = [task for task in named if task.get("desiredStatus") != "STOPPED"]
+            else:
+                tasks = api.live_tasks(ecs, params["cluster"], params["started_by"])
+        except AnsibleECSError as e:
+            if not cluster_missing(e):
+                raise
+            tasks = []  # a cluster that is gone runs nothing: nothing to stop
+        return {"tasks": tasks, "started": []}
+
+    def plan(self, desired, current):
+        self.request = desired
+        return plan_tasks(self.params["state"], self.params["count"], desired.get("taskDefinition"), current["tasks"])
+
+    def start(self, count):
+        """Start tasks, failing with ECS's placement failures when it could not place them all."""
+        started, failures = api.run_tasks(self.clients.ecs, self.params["cluster"], self.request, count)
+        if failures or len(started) < count:
+            reasons = ", ".join(sorted({f"{failure.get('reason')}" for failure in failures}))
+            raise Refused(f"RunTask placed {len(started)} of {count} task(s): {reasons or 'no reason given'}",
+                          failures=failures, started=[task["taskArn"] for task in started])
+        return started
+
+    def apply(self, plan, current):
+        ecs, params = self.clients.ecs, self.params
+        stopped = api.stop_tasks(ecs, params["cluster"], plan.call("stop_tasks"), params["reason"]) if plan.planned("stop_tasks") else []
+        started = self.start(plan.call("run_tasks")) if plan.planned("run_tasks") else []
+        arns = [task["taskArn"] for task in started]
+        if params["state"] == "running":
+            return {"tasks": api.live_tasks(ecs, params["cluster"], params["started_by"]), "started": arns}
+        return {"tasks": started if params["state"] == "started" else stopped, "started": arns}
+
+    def wait(self, plan, resource, timeout):
+        ecs, cluster, state = self.clients.ecs, self.params["cluster"], self.params["state"]
+        if state == "stopped":
+            if not plan.planned("stop_tasks"):
+                return resource
+            arns = plan.call("stop_tasks")
+            try:
+                api.wait_for_tasks(ecs, cluster, arns, "STOPPED", timeout)
+            except Failure as e:
+                raise Refused(f"Tasks did not reach the state asked for: {e}") from e
+            return dict(resource, tasks=api.describe_tasks(ecs, cluster, arns))
+        if not resource["started"]:
+            return resource
+        try:
+            api.wait_for_tasks(ecs, cluster, resource["started"], "RUNNING", timeout)
+        except Failure as e:
+            tasks = api.describe_tasks(ecs, cluster, resource["started"])
+            raise Refused(f"Tasks did not reach RUNNING: {e}", stop_reasons=api.stop_reasons(tasks), started=list(resource["started"])) from e
+        if state == "running":
+            return dict(resource, tasks=api.live_tasks(ecs, cluster, self.params["started_by"]))
+        return dict(resource, tasks=api.describe_tasks(ecs, cluster, resource["started"]))
+
+    def result(self, plan, resource):
+        return {"tasks": all_tags_as_dict(resource["tasks"]), "started": resource["started"], "stopped": plan.call("stop_tasks") or []}
 
 
 def main():
@@ -341,19 +340,7 @@ def main():
         wait_timeout=dict(type="int", default=300),
     )
     argument_spec.update(PLACEMENT_ARGUMENT_SPEC)
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, mutually_exclusive=PLACEMENT_MUTUALLY_EXCLUSIVE)
-    with failures_reported(module) as progress:
-        refuse_broken_rules(ECS_TASK_RULES, module.params)
-        client = ecs_client(module)
-        request = run_request(client, module.params)
-        if module.params["state"] == "running":
-            result = ensure_running(module, client, request, progress)
-        elif module.params["state"] == "started":
-            result = ensure_started(module, client, request, progress)
-        else:
-            result = ensure_stopped(module, client, progress)
-    result["tasks"] = all_tags_as_dict(result["tasks"])
-    module.exit_json(**result)
+    run(Tasks, argument_spec, mutually_exclusive=PLACEMENT_MUTUALLY_EXCLUSIVE)
 
 
 if __name__ == "__main__":

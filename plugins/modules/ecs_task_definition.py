@@ -197,219 +197,128 @@ deregistered:
   sample: [arn:aws:ecs:eu-west-1:123456789012:task-definition/edge-web:1]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
-
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import ecs_client
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import REGISTER
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import deregister_task_definition
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import describe_task_definition
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import latest_active
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import list_revision_arns
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import merge_tags
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import normalise
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import parse_reference
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import register_task_definition
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import request_from_definition
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import revisions_to_deregister
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import tag_list
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import tag_task_definition
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import untag_task_definition
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs import task_definition as api
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import CLIENTS
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition_plan import absent_reference
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition_plan import check_options
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition_plan import desired_present
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition_plan import differences_of_definition
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition_plan import plan_absent
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition_plan import plan_present
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.compare import differences
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_TASK_DEFINITION_RULES
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import task_definition_cross_errors
-
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Resource
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import ECS_TASK_DEFINITION_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import refuse_broken_rules
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import task_definition_cross_errors
 
 # How many revisions below a new one are read for a concurrent twin (at most this many runs register at once).
 RACE_WINDOW = 10
 
 
-def check_options(params):
-    """Option combinations argument_spec cannot express."""
-    if params["state"] == "present":
-        if params["definition"] is None:
-            raise Refused("definition: is required with state=present")
-        for name in ("revision", "arn"):
-            if params[name] is not None:
-                raise Refused(f"{name}: only used with state=absent")
-        if params["keep_last"] is not None and params["keep_last"] < 1:
-            raise Refused(f"keep_last: must be at least 1, got {params['keep_last']}")
-    elif params["keep_last"] is not None:
-        raise Refused("keep_last: only used with state=present")
+class TaskDefinition(Resource):
+    """The latest ACTIVE revision of a family (state=present), or the ACTIVE revisions state=absent names.
 
-
-def option_tags(tags):
-    """The tags option with numbers as strings, as AWS keeps them."""
-    if tags is None:
-        return None
-    result = {}
-    for key, value in tags.items():
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str):
-            raise Refused(f"tags.{key}: expected a string, got {value!r}")
-        result[key] = value
-    return result
-
-
-def desired_state(client, params):
-    """(request, tags dict or None, ignored fields) from the options, validated against the ECS model; no AWS call."""
-    request, ignored = request_from_definition(params["definition"], params["family"])
-    try:
-        request = prepare_request(client, REGISTER, request, prefix="definition")
-    except RequestValidationError as e:
-        raise Refused(f"Invalid task definition: {e}", errors=e.errors) from None
-    tags = merge_tags(request.pop("tags", None), option_tags(params["tags"]))
-    return request, tags, ignored
-
-
-def plan_tags(current_tags, desired_tags, purge):
-    """(tags to set, keys to remove, tags after) for the latest revision."""
-    if desired_tags is None:
-        return {}, [], dict(current_tags)
-    to_set, to_unset = compare_aws_tags(current_tags, desired_tags, purge_tags=purge)
-    after = {key: value for key, value in current_tags.items() if key not in to_unset}
-    after.update(to_set)
-    return to_set, to_unset, after
-
-
-def read_current(client, family, keep_last):
-    """The latest ACTIVE revision, its tags, and (only for keep_last) every ACTIVE revision's ARN."""
-    current, tags = latest_active(client, family)
-    active = list_revision_arns(client, family) if keep_last is not None else []
-    return current, tags or {}, active
-
-
-def plan_present(shape, request, desired_tags, params, current, current_tags, active):
-    """What to do, from one comparison of the normalised definitions; no AWS call."""
-    before, after = normalise(current, shape), normalise(request, shape)
-    paths = differences(after, before) if current else []
-    register = current is None or bool(paths)
-    to_set, to_unset, tags_after = plan_tags(current_tags, desired_tags, params["purge_tags"])
-    deregister = []
-    if params["keep_last"] is not None:
-        deregister = revisions_to_deregister(active, params["keep_last"], new_revision_pending=register)
-    plan = dict(
-        register=register,
-        differences=paths,
-        tags_to_set=to_set,
-        tags_to_unset=to_unset,
-        tags=tags_after,
-        deregister=deregister,
-        changed=register or bool(to_set or to_unset or deregister),
-    )
-    diff_before = {"definition": before, "tags": current_tags}
-    diff_after = {"definition": after, "tags": tags_after}
-    if params["keep_last"] is not None:
-        diff_before["active_revisions"] = [parse_reference(arn)[1] for arn in active]
-        diff_after["active_revisions"] = (["(new)"] if register else []) + [
-            parse_reference(arn)[1] for arn in active if arn not in deregister
-        ]
-    plan["diff"] = dict(before=diff_before, after=diff_after)
-    return plan
-
-
-def latest_result(result, latest):
-    """Put the latest revision into the result (in place: a failure after the registration returns it)."""
-    result["task_definition"] = latest or {}
-    if latest:
-        result.update(arn=latest["taskDefinitionArn"], revision=latest["revision"])
-    return result
-
-
-def registered_meanwhile(client, shape, request, current, registered):
-    """The oldest ACTIVE revision equal to ``request`` that another run (an AWX slice) registered after our read, or None.
-
-    Revisions between the one read and ours came from concurrent runs; the oldest equal one is kept by every racer,
-    so the family ends with one revision for the change. At most RACE_WINDOW revisions are described, and only here.
+    ``current`` and what ``apply`` returns share one shape: ``{"definition": latest or None, "tags", "active": ARNs, "family"}``.
     """
-    wanted = normalise(request, shape)
-    oldest = None
-    first = max((current or {}).get("revision", 0) + 1, registered["revision"] - RACE_WINDOW)
-    for revision in range(registered["revision"] - 1, first - 1, -1):
-        candidate = describe_task_definition(client, f"{request['family']}:{revision}")[0]
-        if candidate and candidate.get("status") == "ACTIVE" and not differences(wanted, normalise(candidate, shape)):
-            oldest = candidate
-    return oldest
 
+    CLIENTS = CLIENTS
 
-def apply_present(client, shape, request, plan, current, result):
-    """Carry out a plan; the latest revision goes into ``result`` as soon as it is registered."""
-    if plan["register"]:
-        registered = register_task_definition(client, dict(request, tags=tag_list(plan["tags"])) if plan["tags"] else request)[0]
-        latest_result(result, registered)
-        twin = registered_meanwhile(client, shape, request, current, registered)
-        if twin:
-            deregister_task_definition(client, registered["taskDefinitionArn"])
-            latest_result(result, twin)
-    else:
-        if plan["tags_to_unset"]:
-            untag_task_definition(client, current["taskDefinitionArn"], plan["tags_to_unset"])
-        if plan["tags_to_set"]:
-            tag_task_definition(client, current["taskDefinitionArn"], plan["tags_to_set"])
-    for arn in plan["deregister"]:
-        deregister_task_definition(client, arn)
+    @property
+    def shape(self):
+        return self.clients.ecs.meta.service_model.operation_model(api.REGISTER).input_shape
 
+    def desired(self):
+        params = self.params
+        refuse_broken_rules(ECS_TASK_DEFINITION_RULES, params, task_definition_cross_errors(params))
+        check_options(params)
+        if params["state"] == "absent":
+            reference, family = absent_reference(params)
+            return {"reference": reference, "family": family}
+        request, tags, ignored = desired_present(self.clients.ecs, params)
+        if ignored:
+            self.warn(f"definition: ignored the fields only AWS sets: {', '.join(ignored)}")
+        return {"request": request, "tags": tags, "family": request["family"]}
 
-def ensure_present(module, client, progress):
-    params = module.params
-    request, desired_tags, ignored = desired_state(client, params)
-    if ignored:
-        module.warn(f"definition: ignored the fields only AWS sets: {', '.join(ignored)}")
-    shape = client.meta.service_model.operation_model(REGISTER).input_shape
-    current, current_tags, active = read_current(client, request["family"], params["keep_last"])
-    plan = plan_present(shape, request, desired_tags, params, current, current_tags, active)
-    result = dict(
-        changed=plan["changed"],
-        family=request["family"],
-        tags=plan["tags"],
-        differences=plan["differences"],
-        deregistered=plan["deregister"],
-    )
-    latest_result(result, current)
-    if module._diff:
-        result["diff"] = plan["diff"]
-    if plan["changed"] and not module.check_mode:
-        progress.report(result)
-        apply_present(client, shape, request, plan, current, result)
-    return result
+    def current(self, desired):
+        ecs = self.clients.ecs
+        if self.params["state"] == "absent":
+            if desired["reference"] is None:
+                return {"definition": None, "tags": {}, "active": api.list_revision_arns(ecs, desired["family"]), "family": desired["family"]}
+            definition = api.describe_task_definition(ecs, desired["reference"])[0]
+            if definition is None or definition.get("status") != "ACTIVE":
+                return {"definition": None, "tags": {}, "active": [], "family": api.parse_reference(desired["reference"])[0]}
+            return {"definition": None, "tags": {}, "active": [definition["taskDefinitionArn"]], "family": definition["family"]}
+        latest, tags = api.latest_active(ecs, desired["family"])
+        active = api.list_revision_arns(ecs, desired["family"]) if self.params["keep_last"] is not None else []
+        return {"definition": latest, "tags": tags or {}, "active": active, "family": desired["family"]}
 
+    def plan(self, desired, current):
+        if self.params["state"] == "absent":
+            return plan_absent(current["active"])
+        return plan_present(self.shape, desired["request"], desired["tags"], self.params, current["definition"], current["tags"], current["active"])
 
-def revisions_for_absent(client, params):
-    """The ACTIVE revisions that state=absent names, newest first, and their family."""
-    if params["arn"]:
-        reference = params["arn"]
-    else:
-        definition_family = (params["definition"] or {}).get("family")
-        family = params["family"] or definition_family
-        if params["family"] and definition_family and params["family"] != definition_family:
-            raise Refused(f"family: the option says {params['family']!r} but definition.family says {definition_family!r}")
-        if not family:
-            raise Refused("family: is required with state=absent, unless arn is given")
-        if params["revision"] is None:
-            return list_revision_arns(client, family), family
-        reference = f"{family}:{params['revision']}"
-    definition = describe_task_definition(client, reference)[0]
-    if definition is None or definition.get("status") != "ACTIVE":
-        return [], parse_reference(reference)[0]
-    return [definition["taskDefinitionArn"]], definition["family"]
+    def registered_meanwhile(self, request, current, registered):
+        """The oldest ACTIVE revision equal to ``request`` that another run (an AWX slice) registered after our read, or None.
 
+        Revisions between the one read and ours came from concurrent runs; the oldest equal one is kept by every racer,
+        so the family ends with one revision for the change. At most RACE_WINDOW revisions are described, and only here.
+        """
+        wanted = api.normalise(request, self.shape)
+        oldest = None
+        first = max((current or {}).get("revision", 0) + 1, registered["revision"] - RACE_WINDOW)
+        for revision in range(registered["revision"] - 1, first - 1, -1):
+            candidate = api.describe_task_definition(self.clients.ecs, f"{request['family']}:{revision}")[0]
+            if candidate and candidate.get("status") == "ACTIVE" and not differences(wanted, api.normalise(candidate, self.shape)):
+                oldest = candidate
+        return oldest
 
-def ensure_absent(module, client, progress):
-    active, family = revisions_for_absent(client, module.params)
-    result = dict(changed=bool(active), task_definition={}, family=family, deregistered=active)
-    if module._diff:
-        result["diff"] = dict(before={"active_revisions": [parse_reference(arn)[1] for arn in active]}, after={"active_revisions": []})
-    if not module.check_mode:
-        progress.report(result)
-        for arn in active:
-            deregister_task_definition(client, arn)
-    return result
+    def apply(self, plan, current):
+        ecs, after = self.clients.ecs, dict(current)
+        request = plan.call("register")
+        if request is not None:
+            registered = api.register_task_definition(ecs, request)[0]
+            after["definition"] = self.reported(registered)
+            twin = self.registered_meanwhile(request, current["definition"], registered)
+            if twin:
+                api.deregister_task_definition(ecs, registered["taskDefinitionArn"])
+                after["definition"] = self.reported(twin)
+        if plan.planned("update_tags"):
+            to_set, to_unset = plan.call("update_tags")
+            arn = current["definition"]["taskDefinitionArn"]
+            if to_unset:
+                api.untag_task_definition(ecs, arn, to_unset)
+            if to_set:
+                api.tag_task_definition(ecs, arn, to_set)
+        for arn in plan.call("deregister") or []:
+            api.deregister_task_definition(ecs, arn)
+        return after
+
+    def reported(self, latest):
+        """``latest`` put into the result reported before the writes, so a failure after the registration returns it."""
+        self.latest_in(getattr(self, "last_result", {}), latest)
+        return latest
+
+    @staticmethod
+    def latest_in(result, latest):
+        result["task_definition"] = latest or {}
+        if latest:
+            result.update(arn=latest["taskDefinitionArn"], revision=latest["revision"])
+        return result
+
+    def result(self, plan, resource):
+        if self.params["state"] == "absent":
+            return {"task_definition": {}, "family": resource["family"], "deregistered": plan.call("deregister") or []}
+        self.last_result = self.latest_in(
+            {
+                "family": resource["family"],
+                "tags": plan.after["tags"],
+                "differences": differences_of_definition(plan),
+                "deregistered": plan.call("deregister") or [],
+            },
+            resource["definition"],
+        )
+        return self.last_result
 
 
 def main():
@@ -423,20 +332,7 @@ def main():
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
     )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-        mutually_exclusive=[("arn", "revision")],
-    )
-    with failures_reported(module) as progress:
-        refuse_broken_rules(ECS_TASK_DEFINITION_RULES, module.params, task_definition_cross_errors(module.params))
-        client = ecs_client(module)
-        check_options(module.params)
-        if module.params["state"] == "present":
-            result = ensure_present(module, client, progress)
-        else:
-            result = ensure_absent(module, client, progress)
-    module.exit_json(**result)
+    run(TaskDefinition, argument_spec, mutually_exclusive=[("arn", "revision")])
 
 
 if __name__ == "__main__":

@@ -132,7 +132,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_d
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import parse_reference
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Facts
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import ECS_TASK_DEFINITION_INFO_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import ECS_TASK_DEFINITION_INFO_RULES
 
 
 def with_tags(definition, tags):

@@ -201,7 +201,6 @@ deleted:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import normalize_boto3_result
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation import create_activation
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation import delete_activation
@@ -213,59 +212,84 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activa
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation_plan import plan_absent
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation_plan import plan_present
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation_plan import utcnow
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import ssm_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import CLIENTS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Resource
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import option_path
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import SSM_ACTIVATION_RULES
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import SSM_ACTIVATION_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import refuse_broken_rules
 
 
-def desired(params, client, now):
-    """CreateActivation's request and expiry date from the options, checked against the SSM model (no call is made)."""
-    errors, expiration = [], None
-    try:
-        request = desired_request(params)
-    except ValueError as e:
-        raise Refused(f"Invalid options: {e}") from None
-    if params["expiration"]:
+class Activation(Resource):
+    CLIENTS = CLIENTS
+
+    def __init__(self, module):
+        super().__init__(module)
+        self.now = utcnow()
+        # One dict, filled in as apply goes: the result a failure after the creation reports still carries the code.
+        self.outcome = dict(code_available=False, activation_id=None, activation={})
+
+    def desired(self):
+        """CreateActivation's request and expiry date from the options, checked against the SSM model (no call is made)."""
+        params = self.params
+        refuse_broken_rules(SSM_ACTIVATION_RULES, params)
+        if params["state"] == "absent":
+            return None
+        if params["id"]:
+            raise Refused("id: only with state=absent; an activation to keep is found by name")
+        errors, expiration = [], None
         try:
-            expiration = parse_expiration(params["expiration"], now)
+            request = desired_request(params)
         except ValueError as e:
-            errors.append(str(e))
-    try:
-        prepare_request(client, "CreateActivation", dict(request, ExpirationDate=expiration) if expiration else request)
-    except RequestValidationError as e:
-        errors.extend(option_path(error) for error in e.errors)
-    if errors:
-        raise Refused("Invalid options: " + "; ".join(errors))
-    return request, expiration
+            raise Refused(f"Invalid options: {e}") from None
+        if params["expiration"]:
+            try:
+                expiration = parse_expiration(params["expiration"], self.now)
+            except ValueError as e:
+                errors.append(str(e))
+        try:
+            prepare_request(self.clients.ssm, "CreateActivation", dict(request, ExpirationDate=expiration) if expiration else request)
+        except RequestValidationError as e:
+            errors.extend(option_path(error) for error in e.errors)
+        if errors:
+            raise Refused("Invalid options: " + "; ".join(errors))
+        return {"request": request, "expiration": expiration}
 
+    def current(self, desired):
+        """The activations the options name: by id, else every one carrying the name."""
+        by_id = filters(activation_ids=[self.params["id"]]) if self.params["id"] else None
+        return describe_activations(self.clients.ssm, by_id, self.params["name"])
 
-def current(client, params):
-    """The activations the options name: by id, else every one carrying the name."""
-    by_id = filters(activation_ids=[params["id"]]) if params["id"] else None
-    return describe_activations(client, by_id, params["name"])
+    def plan(self, desired, current):
+        if desired is None:
+            return plan_absent(current)
+        plan = plan_present(current, desired["request"], desired["expiration"], self.params["replace_unusable"], self.now)
+        for warning in plan.warnings:
+            self.warn(warning)
+        return plan
 
+    def apply(self, plan, current):
+        """The code goes to the result only."""
+        ssm = self.clients.ssm
+        if plan.create:
+            activation_id, code = create_activation(ssm, self.params["name"], plan.create)
+            self.outcome.update(activation_id=activation_id, activation_code=code, code_available=True, activation={"ActivationId": activation_id})
+            created = describe_activations(ssm, filters(activation_ids=[activation_id]))
+            if created:
+                self.outcome["activation"] = normalize_boto3_result(describe(created[0], utcnow(), self.params["iam_role"]))
+        for activation_id in plan.delete:
+            delete_activation(ssm, activation_id)
+        return self.outcome["activation"]
 
-def apply(module, client, plan, now, progress):
-    """Make the planned calls; the only place that looks at check mode. The code goes to the result only."""
-    result = dict(changed=plan.changed, diff=plan.diff, deleted=plan.delete, code_available=False, activation_id=None, activation={})
-    if plan.keep:
-        result.update(activation_id=plan.keep["ActivationId"], activation=describe(plan.keep, now, module.params["iam_role"]))
-    if module.check_mode or not plan.changed:
-        return result
-    progress.report(result)  # filled in as it goes: a failure after the creation still returns the code
-    if plan.create:
-        activation_id, code = create_activation(client, module.params["name"], plan.create)
-        created = describe_activations(client, filters(activation_ids=[activation_id]))
-        result.update(activation_id=activation_id, activation_code=code, code_available=True)
-        result["activation"] = describe(created[0], utcnow(), module.params["iam_role"]) if created else {"ActivationId": activation_id}
-    for activation_id in plan.delete:
-        delete_activation(client, activation_id)
-    return result
+    def result(self, plan, resource):
+        if plan.keep:
+            activation = describe(plan.keep, self.now, self.params["iam_role"])
+            self.outcome.update(activation_id=plan.keep["ActivationId"], activation=normalize_boto3_result(activation))
+        self.outcome["deleted"] = plan.delete
+        return self.outcome
 
 
 def main():
@@ -284,27 +308,7 @@ def main():
         ),
         replace_unusable=dict(type="bool", default=True),
     )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-        required_if=[("state", "present", ["name", "iam_role"]), ("state", "absent", ["name", "id"], True)],
-    )
-    params = module.params
-    now = utcnow()
-    with failures_reported(module) as progress:
-        refuse_broken_rules(SSM_ACTIVATION_RULES, module.params)
-        client = ssm_client(module)
-        if params["state"] == "present":
-            if params["id"]:
-                raise Refused("id: only with state=absent; an activation to keep is found by name")
-            request, expiration = desired(params, client, now)
-            plan = plan_present(current(client, params), request, expiration, params["replace_unusable"], now)
-        else:
-            plan = plan_absent(current(client, params))
-        result = apply(module, client, plan, now, progress)
-    for warning in plan.warnings:
-        module.warn(warning)
-    module.exit_json(**normalize_boto3_result(result))
+    run(Activation, argument_spec, required_if=[("state", "present", ["name", "iam_role"]), ("state", "absent", ["name", "id"], True)])
 
 
 if __name__ == "__main__":

@@ -112,27 +112,31 @@ activations:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import normalize_boto3_result
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation import describe_activations
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation import filters
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation_plan import describe
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation_plan import role_name
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.activation_plan import utcnow
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import ssm_client
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import SSM_ACTIVATION_INFO_RULES
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import CLIENTS
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Facts
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import SSM_ACTIVATION_INFO_RULES
 
 
-def gather(client, params):
-    found = describe_activations(
-        client,
-        filters(params["ids"], role_name(params["iam_role"]), params["default_instance_name"]),
-        params["name"],
-    )
-    now = utcnow()
-    return [describe(activation, now) for activation in found]
+class Activations(Facts):
+    CLIENTS = CLIENTS
+    RULES = SSM_ACTIVATION_INFO_RULES
+
+    def gather(self):
+        params = self.params
+        found = describe_activations(
+            self.clients.ssm,
+            filters(params["ids"], role_name(params["iam_role"]), params["default_instance_name"]),
+            params["name"],
+        )
+        now = utcnow()
+        return {"activations": normalize_boto3_result([describe(activation, now) for activation in found])}
 
 
 def main():
@@ -142,11 +146,7 @@ def main():
         iam_role=dict(type="str"),
         default_instance_name=dict(type="str"),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with failures_reported(module):
-        refuse_broken_rules(SSM_ACTIVATION_INFO_RULES, module.params)
-        activations = gather(ssm_client(module), module.params)
-    module.exit_json(changed=False, activations=normalize_boto3_result(activations))
+    run(Activations, argument_spec)
 
 
 if __name__ == "__main__":

@@ -111,9 +111,7 @@ missing:
   sample: [edge-03]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import ssm_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import CLIENTS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import MANAGED_INSTANCE
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import add_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import build_filters
@@ -121,67 +119,73 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.manage
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import find
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import get_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import normalize_tags
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import plan
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import plan_calls
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import remove_tags
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.compare import diff
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import SSM_MANAGED_INSTANCE_RULES
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Resource
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import SSM_MANAGED_INSTANCE_RULES
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import refuse_broken_rules
 
 
-def selection_filters(params):
-    """The Filters that select instances: the options that set them, and ResourceType ManagedInstance always."""
-    if "ResourceType" in (params["filters"] or {}):
-        raise Refused("filters.ResourceType: this module manages ManagedInstance (mi-) instances only; leave ResourceType out")
-    filters = build_filters({"instance_ids": params["instance_ids"], "filters": params["filters"]})
-    return filters + [{"Key": "ResourceType", "Values": [MANAGED_INSTANCE]}]
+class ManagedInstances(Resource):
+    CLIENTS = CLIENTS
 
+    def desired(self):
+        """The Filters that select instances (ResourceType ManagedInstance always) and the tags to have (None: not managed)."""
+        params = self.params
+        refuse_broken_rules(SSM_MANAGED_INSTANCE_RULES, params)
+        errors = []
+        if not (params["instance_ids"] or params["names"] or params["filters"]):
+            errors.append("instance_ids, names or filters: select the instances to manage (there is no 'every instance')")
+        tags, tag_errors = normalize_tags(params["tags"] if params["state"] == "present" else None)
+        errors.extend(tag_errors)
+        if errors:
+            raise Refused("; ".join(errors))
+        if "ResourceType" in (params["filters"] or {}):
+            raise Refused("filters.ResourceType: this module manages ManagedInstance (mi-) instances only; leave ResourceType out")
+        filters = build_filters({"instance_ids": params["instance_ids"], "filters": params["filters"]})
+        return {"filters": filters + [{"Key": "ResourceType", "Values": [MANAGED_INSTANCE]}], "tags": tags}
 
-def apply(client, changes):
-    deregistered = []
-    for instance_id, change in changes.items():
-        if change.get("deregister"):
-            if deregister(client, instance_id):
-                deregistered.append(instance_id)
-            continue
-        if change["unset"]:
-            remove_tags(client, instance_id, change["unset"])
-        if change["set"]:
-            add_tags(client, instance_id, change["set"])
-    return deregistered
+    def current(self, desired):
+        """The selected instances, the ids and names that select none, and the instances' tags (read only when tags are managed)."""
+        ssm = self.clients.ssm
+        selected, missing = find(ssm, desired["filters"], self.params["instance_ids"], self.params["names"])
+        if missing and self.params["state"] == "present":
+            raise Refused(f"not registered as managed instances: {', '.join(missing)}")
+        tags = {info["InstanceId"]: get_tags(ssm, info["InstanceId"]) or {} for info in selected} if desired["tags"] is not None else {}
+        return {"instances": selected, "missing": missing, "tags": tags}
 
+    def plan(self, desired, current):
+        return plan_calls(current["instances"], current["tags"], self.params["state"], desired["tags"], self.params["purge_tags"])
 
-def run(module, client, progress):
-    params = module.params
-    errors = []
-    if not (params["instance_ids"] or params["names"] or params["filters"]):
-        errors.append("instance_ids, names or filters: select the instances to manage (there is no 'every instance')")
-    tags, tag_errors = normalize_tags(params["tags"] if params["state"] == "present" else None)
-    errors.extend(tag_errors)
-    if errors:
-        raise Refused("; ".join(errors))
-    selected, missing = find(client, selection_filters(params), params["instance_ids"], params["names"])
-    if missing and params["state"] == "present":
-        raise Refused(f"not registered as managed instances: {', '.join(missing)}")
-    current_tags = {}
-    if tags is not None:
-        current_tags = {info["InstanceId"]: get_tags(client, info["InstanceId"]) or {} for info in selected}
-    changes, before, after = plan(selected, current_tags, params["state"], tags, params["purge_tags"])
-    result = dict(changed=bool(changes), diff=diff(before, after), missing=missing)
-    progress.report(result)
-    if params["state"] == "absent":
-        # One may have gone between the read and the call: it is not reported as deregistered by us.
-        deregistered = sorted(changes) if module.check_mode else sorted(apply(client, changes))
-        return dict(result, instances=[], deregistered=deregistered)
-    if changes and not module.check_mode:
-        apply(client, changes)
-    instances = []
-    for info in selected:
-        if tags is not None:
-            info = dict(info, Tags=after.get(info["InstanceId"], {}).get("tags", current_tags.get(info["InstanceId"], {})))
-        instances.append(info)
-    return dict(result, instances=instances, deregistered=[])
+    def apply(self, plan, current):
+        ssm, deregistered = self.clients.ssm, []
+        for name, args in plan.calls:
+            if name == "deregister_managed_instance":
+                # One may have gone between the read and the call: it is not reported as deregistered by us.
+                if deregister(ssm, args):
+                    deregistered.append(args)
+                continue
+            instance_id, to_set, to_unset = args
+            if to_unset:
+                remove_tags(ssm, instance_id, to_unset)
+            if to_set:
+                add_tags(ssm, instance_id, to_set)
+        return dict(current, deregistered=sorted(deregistered))
+
+    def result(self, plan, resource):
+        result = dict(missing=resource["missing"])
+        if self.params["state"] == "absent":
+            planned = sorted(args for name, args in plan.calls if name == "deregister_managed_instance")
+            return dict(result, instances=[], deregistered=resource.get("deregistered", planned))
+        instances = []
+        for info in resource["instances"]:
+            if resource["tags"]:
+                instance_id = info["InstanceId"]
+                info = dict(info, Tags=plan.after.get(instance_id, {}).get("tags", resource["tags"].get(instance_id, {})))
+            instances.append(info)
+        return dict(result, instances=instances, deregistered=[])
 
 
 def main():
@@ -193,11 +197,7 @@ def main():
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with failures_reported(module) as progress:
-        refuse_broken_rules(SSM_MANAGED_INSTANCE_RULES, module.params)
-        result = run(module, ssm_client(module), progress)
-    module.exit_json(**result)
+    run(ManagedInstances, argument_spec)
 
 
 if __name__ == "__main__":

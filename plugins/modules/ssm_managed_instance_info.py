@@ -143,22 +143,25 @@ missing:
   sample: [edge-03]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import ssm_client
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import CLIENTS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import build_filters
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import find
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import get_tags
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import failures_reported
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import SSM_MANAGED_INSTANCE_INFO_RULES
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import refuse_broken_rules
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Facts
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import SSM_MANAGED_INSTANCE_INFO_RULES
 
 
-def gather(client, params):
-    instances, missing = find(client, build_filters(params), params["instance_ids"], params["names"])
-    if params["include_tags"]:
-        instances = [dict(info, Tags=get_tags(client, info["InstanceId"]) or {}) for info in instances]
-    return instances, missing
+class ManagedInstances(Facts):
+    CLIENTS = CLIENTS
+    RULES = SSM_MANAGED_INSTANCE_INFO_RULES
+
+    def gather(self):
+        ssm, params = self.clients.ssm, self.params
+        instances, missing = find(ssm, build_filters(params), params["instance_ids"], params["names"])
+        if params["include_tags"]:
+            instances = [dict(info, Tags=get_tags(ssm, info["InstanceId"]) or {}) for info in instances]
+        return {"instances": instances, "missing": missing}
 
 
 def main():
@@ -172,11 +175,7 @@ def main():
         filters=dict(type="dict"),
         include_tags=dict(type="bool", default=True),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with failures_reported(module):
-        refuse_broken_rules(SSM_MANAGED_INSTANCE_INFO_RULES, module.params)
-        instances, missing = gather(ssm_client(module), module.params)
-    module.exit_json(changed=False, instances=instances, missing=missing)
+    run(ManagedInstances, argument_spec)
 
 
 if __name__ == "__main__":

@@ -62,8 +62,16 @@ COLLECTION = "hybridops.ecs_anywhere"
 
 
 def same_interpreter(one, other):
-    """By path, symlinks not followed: a virtualenv's python is a symlink to the same binary, with other packages."""
-    return isinstance(one, str) and os.path.normpath(one) == os.path.normpath(other)
+    """Whether two interpreter paths are one Python environment.
+
+    Directories are resolved (a virtualenv reached through a symlinked directory is still that virtualenv), the file
+    itself is not: a virtualenv's python is a symlink to its base interpreter's binary, with other packages.
+    """
+
+    def environment(path):
+        return os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
+
+    return isinstance(one, str) and environment(one) == environment(other)
 
 
 class InControllerAction(ActionBase):

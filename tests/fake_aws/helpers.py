@@ -75,22 +75,40 @@ INSTANCE_POLICIES = (
 ROLE_PROPAGATION_TIMEOUT = 20
 
 
-def create_role(endpoint, name="ecs-anywhere", path="/", policies=INSTANCE_POLICIES, trust=TRUST_SSM):
-    """An instance role trusted by SSM with ``policies`` attached (ECS Anywhere's two by default): its name."""
-    iam = client(endpoint, "iam")
-    iam.create_role(RoleName=name, Path=path, AssumeRolePolicyDocument=trust)
+def service_client(target, service):
+    """``target`` if it is a boto3 client of ``service``, else a client of the endpoint ``target`` (tests/conftest.py FakeAws)."""
+    if getattr(getattr(target, "meta", None), "service_model", None) is not None:
+        assert target.meta.service_model.service_name == service, f"a {service} client is needed, not {target.meta.service_model.service_name}"
+        return target
+    return client(target, service)
+
+
+def create_role(iam, name="ecs-anywhere", path="/", policies=INSTANCE_POLICIES, trust=TRUST_SSM, exist_ok=False):
+    """An instance role trusted by SSM with ``policies`` attached (ECS Anywhere's two by default): its name.
+
+    ``iam``: a boto3 IAM client or an endpoint. ``exist_ok``: a role of that name already there is taken as it is
+    (a test bed that outlives one test)."""
+    iam = service_client(iam, "iam")
+    try:
+        iam.create_role(RoleName=name, Path=path, AssumeRolePolicyDocument=trust)
+    except iam.exceptions.EntityAlreadyExistsException:
+        if not exist_ok:
+            raise
+        return name
     for arn in policies:
         iam.attach_role_policy(RoleName=name, PolicyArn=arn)
     return name
 
 
-def create_activation(endpoint, **params):
-    """CreateActivation, retried while a new role is not yet visible to SSM (as AWS documents and Terraform does)."""
+def create_activation(ssm, timeout=ROLE_PROPAGATION_TIMEOUT, **params):
+    """CreateActivation, retried for up to ``timeout`` s while a new role is not yet visible to SSM (as AWS documents and
+    Terraform does). ``ssm``: a boto3 SSM client (the test bed's, say) or an endpoint."""
+    ssm = service_client(ssm, "ssm")
     params.setdefault("IamRole", "ecs-anywhere")
-    deadline = time.monotonic() + ROLE_PROPAGATION_TIMEOUT
+    deadline = time.monotonic() + timeout
     while True:
         try:
-            return client(endpoint, "ssm").create_activation(**params)
+            return ssm.create_activation(**params)
         except ClientError as err:
             if "Nonexistent role" not in err.response["Error"]["Message"] or time.monotonic() > deadline:
                 raise

@@ -116,7 +116,7 @@ def test_a_delegated_task_runs_where_it_is_delegated(fake_aws_started_with, tmp_
     # An unreachable host: only delegated tasks may run for it.
     inventory.write_text(yaml.safe_dump({"all": {"hosts": {
         "remote": {"ansible_host": "127.0.0.1", "ansible_port": 9, "ansible_connection": "ssh"},
-        "localhost": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}}}}))
+        "localhost": {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}}}}))
     done, results = run(tmp_path, fake_aws_started_with({}), "delegated", play=play, inventory=inventory)
     assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-5000:]
     assert done.stdout.count(HERE_LINE) == 1

@@ -3,8 +3,6 @@
 import os
 import signal
 import subprocess
-import time
-import urllib.request
 
 from conftest import FakeAws
 from conftest import REPO
@@ -18,15 +16,7 @@ def test_make_fake_aws_serves_activations_and_external_instances():
     server = subprocess.Popen(["make", "--no-print-directory", "fake-aws"], cwd=REPO, env=env, start_new_session=True,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        endpoint = FakeAws(port=port)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{endpoint.url}/moto-api/", timeout=1).close()
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "make fake-aws did not answer"
-                time.sleep(0.2)
+        endpoint = FakeAws(port=port).wait(server, timeout=60)
         ssm = endpoint.client("ssm")
         ids = register_external_instances(endpoint, "edge", 1)
         activations = ssm.describe_activations()["ActivationList"]

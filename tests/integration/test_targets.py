@@ -5,6 +5,7 @@ endpoint and credentials as the variables ansible-test's AWS cloud plugin sets.
 A target whose `aliases` file has `needs/external_instances` first gets two
 external (ECS Anywhere) container instances registered in cluster `edge`, as the
 agents would register them; their `mi-` ids come as `external_instance_ids`.
+One with `needs/slow_task_stops` gets an endpoint whose tasks take 4 s to stop.
 """
 
 import json
@@ -76,15 +77,20 @@ def aliases(target):
 QUIET_AGENTS_STAY_CONNECTED = {"FAKE_AWS_AGENT_TIMEOUT": "3600", "FAKE_AWS_PING_TIMEOUT": "3600"}
 
 
+# Tasks take this long to stop, for a target whose aliases have `needs/slow_task_stops` (a wait that must run out first).
+SLOW_TASK_STOPS = {"FAKE_AWS_TASK_STOP": "4"}
+
+
 @pytest.mark.parametrize("target", TARGETS)
 def test_target(target, fake_aws_started_with, tmp_path):
     extra_vars = {}
+    environment = dict(SLOW_TASK_STOPS) if "needs/slow_task_stops" in aliases(target) else {}
     if "needs/external_instances" in aliases(target):
-        endpoint = fake_aws_started_with(QUIET_AGENTS_STAY_CONNECTED)
+        endpoint = fake_aws_started_with(dict(environment, **QUIET_AGENTS_STAY_CONNECTED))
         ids = register_external_instances(endpoint, EXTERNAL_CLUSTER, EXTERNAL_INSTANCES)
         extra_vars = {"external_cluster": EXTERNAL_CLUSTER, "external_instance_ids": ids}
     else:
-        endpoint = fake_aws_started_with({})
+        endpoint = fake_aws_started_with(environment)
     result = run_target(target, endpoint, tmp_path, extra_vars)
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
     assert "failed=0" in result.stdout

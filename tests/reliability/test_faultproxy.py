@@ -2,8 +2,6 @@
 local endpoint, with botocore's retries off so the first answer is the one checked. No test bed needed."""
 
 import json
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,50 +14,7 @@ import botocore.exceptions
 import pytest
 
 PROXY = Path(__file__).with_name("faultproxy.py")
-SERVER = Path(__file__).resolve().parents[1] / "fake_aws" / "server.py"
 NO_RETRY = botocore.config.Config(retries={"total_max_attempts": 1}, read_timeout=5, connect_timeout=5)
-
-
-class Endpoint:
-    """The local endpoint (tests/fake_aws/server.py) for this file, given up to 3 minutes to start: make reliability runs
-    beside the test beds of other suites, where moto's import alone can take longer than the shared fixture waits."""
-
-    def __init__(self):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        env = dict(os.environ, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1")
-        command = [sys.executable, str(SERVER), "--host", "127.0.0.1", "--port", str(port)]
-        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # pylint: disable=consider-using-with
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                urllib.request.urlopen(f"{self.url}/moto-api/", timeout=2).close()
-                break
-            except OSError:
-                assert self.process.poll() is None and time.monotonic() < deadline, "the local endpoint did not start"
-                time.sleep(0.5)
-
-    def client(self, service):
-        return boto3.client(service, endpoint_url=self.url, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
-
-    def reset(self):
-        urllib.request.urlopen(urllib.request.Request(f"{self.url}/_fake_aws/reset", method="POST"), timeout=30).close()
-        return self
-
-
-@pytest.fixture(scope="module")
-def endpoint():
-    started = Endpoint()
-    yield started
-    started.process.terminate()
-    started.process.wait(timeout=30)
-
-
-@pytest.fixture
-def fake_aws(endpoint):  # pylint: disable=redefined-outer-name
-    return endpoint.reset()
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ from harness import recap
 from harness import run_playbook
 from harness import save_figures
 from harness import wait_for
+from testbed.service_watch import running_counts
 
 RATES = os.environ.get("RELIABILITY_FAULT_RATES", "throttle=0.06,500=0.03,503=0.03,drop=0.03,lost=0.02,slow=0.03")
 KILLS = int(os.environ.get("RELIABILITY_KILLS", "10"))
@@ -263,22 +264,9 @@ def test_two_slices_onboard_sixteen_then_eight_leave(tmp_path):
                    for t in ecs.describe_tasks(cluster="demo", tasks=ecs.list_tasks(cluster="demo", serviceName="web")["taskArns"])["tasks"]})
     leaving = busy + [h for h in hosts if h not in busy][: 8 - len(busy)]
     staying = [h for h in hosts if h not in leaving]
-    seen, done = [], threading.Event()
-
-    def watch():
-        watcher = client(bed, "ecs")
-        while not done.is_set():
-            seen.append(watcher.describe_services(cluster="demo", services=["web"])["services"][0]["runningCount"])
-            done.wait(1)
-
-    thread = threading.Thread(target=watch)
-    thread.start()
     started = time.monotonic()
-    try:
+    with running_counts(client(bed, "ecs"), "demo", "web") as seen:
         off = run_playbook("offboard", bed, tmp_path, "--limit", ",".join(leaving), log=LOGS / "offboard-8.log").wait()
-    finally:
-        done.set()
-        thread.join()
     offboard_seconds = round(time.monotonic() - started, 1)
     FIGURES["load"] = {"onboard_seconds": onboard_seconds, "slice_seconds": [r.seconds for r in runs], "offboard_seconds": offboard_seconds,
                        "leaving": leaving, "busy_before": busy, "running_count_min": min(seen) if seen else None, "samples": len(seen)}

@@ -13,6 +13,7 @@ from pathlib import Path
 import boto3
 import pytest
 import yaml
+from fake_aws.helpers import create_activation, create_role
 
 REPO = Path(__file__).resolve().parents[2]
 OUT = Path(os.environ.get("TESTBED_OUT", REPO / "build" / "testbed"))
@@ -50,24 +51,10 @@ def activation(testbed_vars):  # pylint: disable=redefined-outer-name
         endpoint_url=testbed_vars["testbed_aws_endpoint_url"], region_name=testbed_vars["testbed_region"],
         aws_access_key_id=testbed_vars["testbed_aws_access_key_id"], aws_secret_access_key=testbed_vars["testbed_aws_secret_access_key"],
     )
-    iam, ssm = boto3.client("iam", **session), boto3.client("ssm", **session)
-    role = "hybridops-secrets-test"
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ssm.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-    try:
-        iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust))
-        for policy in ("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"):
-            iam.attach_role_policy(RoleName=role, PolicyArn=policy)
-    except iam.exceptions.EntityAlreadyExistsException:
-        pass
-    for _attempt in range(30):  # a new role may not be usable at once (eventual consistency, as on AWS)
-        try:
-            answer = ssm.create_activation(IamRole=role, RegistrationLimit=1)
-            return answer["ActivationId"], answer["ActivationCode"], ssm
-        except ssm.exceptions.ClientError as error:
-            if "ssm service principal" not in str(error):
-                raise
-            subprocess.run(["sleep", "1"], check=True)
-    raise AssertionError("the activation could not be created")
+    ssm = boto3.client("ssm", **session)
+    role = create_role(boto3.client("iam", **session), "hybridops-secrets-test", exist_ok=True)
+    answer = create_activation(ssm, timeout=30, IamRole=role, RegistrationLimit=1)
+    return answer["ActivationId"], answer["ActivationCode"], ssm
 
 
 def test_activation_code_is_never_shown_or_stored(tmp_path, testbed_vars):  # pylint: disable=redefined-outer-name

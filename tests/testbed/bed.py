@@ -47,10 +47,14 @@ def machine_state():
     def ours(text):
         return sorted(line for line in text.splitlines() if BRIDGE in line or f"{MACHINE_PREFIX}-" in line or f"{NET_PREFIX}." in line)
 
+    def our_mount(line):
+        # Every instance's overlays have the shared cache as lowerdir: a mount is ours by its mount point or upperdir.
+        return line.split()[4].startswith((f"{STATE_DIR}/", f"{CACHE_DIR}/")) or f"{STATE_DIR}/" in line
+
     mounts = sorted(
         " ".join(line.split()[4:5] + line.split(" - ")[1].split()[:2])
         for line in Path("/proc/self/mountinfo").read_text().splitlines()
-        if str(STATE_DIR) + "/" in line or str(CACHE_DIR) + "/" in line
+        if our_mount(line)
     )
     others = [p for p in testbed_processes(everyone=True) if p not in testbed_processes()]
     return {

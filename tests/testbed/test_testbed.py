@@ -12,6 +12,7 @@ import shlex
 import time
 
 from bed import HERE, HOSTS, OUT, UP_BUDGET_SECONDS, machine_state, run
+from fake_aws.helpers import create_activation, create_role
 
 PLAYBOOK = HERE / "playbooks" / "standin_agents.yml"
 DOCKER_IO = "20.10.24+dfsg1"
@@ -152,32 +153,9 @@ def test_package_archives_like_debian_and_docker(testbed):
 
 
 def _activation(testbed, limit):
-    iam, ssm = testbed.client("iam"), testbed.client("ssm")
-    role = "hybridops-testbed-ecs-anywhere"
-    try:
-        iam.create_role(
-            RoleName=role,
-            AssumeRolePolicyDocument=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [{"Effect": "Allow", "Principal": {"Service": "ssm.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-                }
-            ),
-        )
-        for policy in ("AmazonSSMManagedInstanceCore", "service-role/AmazonEC2ContainerServiceforEC2Role"):
-            iam.attach_role_policy(RoleName=role, PolicyArn=f"arn:aws:iam::aws:policy/{policy}")
-    except iam.exceptions.EntityAlreadyExistsException:
-        pass
-    # A new role is not usable by SSM at once (eventual consistency, as on AWS): retry for a while.
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            answer = ssm.create_activation(IamRole=role, RegistrationLimit=limit, DefaultInstanceName="testbed")
-            return answer["ActivationId"], answer["ActivationCode"]
-        except ssm.exceptions.ClientError as error:
-            if "ssm service principal" not in str(error) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
+    role = create_role(testbed.client("iam"), "hybridops-testbed-ecs-anywhere", exist_ok=True)
+    answer = create_activation(testbed.client("ssm"), timeout=30, IamRole=role, RegistrationLimit=limit, DefaultInstanceName="testbed")
+    return answer["ActivationId"], answer["ActivationCode"]
 
 
 def _install_by_hand(testbed, host, what):

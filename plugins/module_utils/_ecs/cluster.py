@@ -10,6 +10,10 @@ from .common import NEW_ROLE_RETRY
 from .common import RETRY
 from .common import ECSErrorHandler
 from .common import chunks
+from .container_instance import describe as describe_instances
+from .container_instance import list_arns as list_instance_arns
+from .container_instance import read_cluster
+from .container_instance_plan import is_external
 from .service import DESCRIBE_SERVICES_LIMIT
 from .service import describe_services
 from .service import list_service_arns
@@ -20,10 +24,8 @@ DESCRIBE_CLUSTERS_LIMIT = 100
 # DescribeTasks takes at most 100 tasks per call.
 DESCRIBE_TASKS_LIMIT = 100
 # DescribeContainerInstances takes at most 100 instances per call.
-DESCRIBE_INSTANCES_LIMIT = 100
 CLUSTER_INCLUDE = ["ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"]
 # An external (ECS Anywhere) instance is known by its SSM managed instance id.
-EXTERNAL_INSTANCE_PREFIX = "mi-"
 
 
 @ECSErrorHandler.common_error_handler("list clusters")
@@ -41,27 +43,10 @@ def describe_clusters(client, names):
     return found
 
 
-@ECSErrorHandler.common_error_handler("list container instances of cluster {cluster}")
-def list_container_instance_arns(client, cluster):
-    return paginated_query_with_retries(client, "list_container_instances", retry_decorator=RETRY, cluster=cluster)["containerInstanceArns"]
-
-
-@ECSErrorHandler.common_error_handler("describe container instances of cluster {cluster}")
-def describe_container_instances(client, cluster, arns):
-    found = []
-    for batch in chunks(list(arns), DESCRIBE_INSTANCES_LIMIT):
-        found.extend(client.describe_container_instances(cluster=cluster, containerInstances=batch, aws_retry=True).get("containerInstances", []))
-    return found
-
-
-def is_external(container_instance):
-    return container_instance.get("ec2InstanceId", "").startswith(EXTERNAL_INSTANCE_PREFIX)
-
-
 def external_instance_count(client, cluster_arn):
     """How many of a cluster's container instances are ECS Anywhere (external) ones."""
-    arns = list_container_instance_arns(client, cluster_arn)
-    return sum(1 for instance in describe_container_instances(client, cluster_arn, arns) if is_external(instance))
+    arns = list_instance_arns(client, cluster_arn)
+    return sum(1 for instance in describe_instances(client, cluster_arn, arns) if is_external(instance))
 
 
 # -- one cluster: what ecs_cluster reads and writes -------------------------------------
@@ -104,7 +89,7 @@ def delete_cluster(client, name):
 
 def blockers(client, cluster):
     """What DeleteCluster would refuse: (registered container instances, ACTIVE services)."""
-    instances = describe_container_instances(client, cluster, list_container_instance_arns(client, cluster))
+    instances = read_cluster(client, cluster)
     services = [service for service in describe_services(client, cluster, list_service_arns(client, cluster)) if service.get("status") == "ACTIVE"]
     return instances, services
 

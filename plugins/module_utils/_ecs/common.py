@@ -54,21 +54,6 @@ def cluster_missing(error):
     return getattr(cause, "response", {}).get("Error", {}).get("Code") == "ClusterNotFoundException"
 
 
-def created_concurrently(error):
-    """Whether a create failed because another creator made the same resource first (AWX slices run at once).
-
-    ECS answers CreateService for a name that is ACTIVE with InvalidParameterException "Creation of service was not idempotent".
-    """
-    error = getattr(error, "exception", error)
-    details = getattr(error, "response", {}).get("Error", {})
-    return details.get("Code") == "InvalidParameterException" and "not idempotent" in details.get("Message", "")
-
-
-def ecs_client(module):
-    """An ECS client; calls made with ``aws_retry=True`` retry throttling with jittered backoff."""
-    return module.client("ecs", retry_decorator=RETRY)
-
-
 def chunks(items, size):
     """Split a list for Describe* calls that take at most `size` names at a time."""
     return [items[start:start + size] for start in range(0, len(items), size)]

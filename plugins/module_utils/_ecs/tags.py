@@ -6,7 +6,6 @@
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from .common import ECSErrorHandler
 
@@ -17,13 +16,6 @@ def tags_to_dict(tag_list):
 
 def dict_to_tags(tags):
     return ansible_dict_to_boto3_tag_list(tags or {}, "key", "value")
-
-
-def plan_tags(current, desired, purge):
-    """(to_set, to_unset) for an ECS resource; nothing when the user did not manage tags (``desired`` None)."""
-    if desired is None:
-        return {}, []
-    return compare_aws_tags(current or {}, desired, purge_tags=purge)
 
 
 @ECSErrorHandler.common_error_handler("update tags of {arn}")

@@ -8,10 +8,10 @@ import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
 
-from ..waiters import waiter
 from .common import RETRY
 from .common import ECSErrorHandler
 from .common import chunks
+from .waiters import wait
 
 # RunTask starts at most 10 tasks per call; DescribeTasks and StopTask batches likewise.
 RUN_TASK_LIMIT = 10
@@ -19,7 +19,6 @@ DESCRIBE_TASKS_LIMIT = 100
 # How long a listed task may stay MISSING from DescribeTasks before it is taken as gone, and how often to look.
 SETTLE_TIMEOUT = 15
 SETTLE_DELAY = 1
-NOT_YET_DESCRIBED = {"state": "retry", "matcher": "pathAny", "argument": "failures[].reason", "expected": "MISSING"}
 
 
 @ECSErrorHandler.common_error_handler("list tasks started by {started_by} in cluster {cluster}")
@@ -37,19 +36,26 @@ def describe_tasks(client, cluster, arns):
     return found
 
 
-def live_tasks(client, cluster, started_by, settle_timeout=SETTLE_TIMEOUT):
-    """Tasks of a startedBy group that ECS means to keep running (pending ones too), oldest first.
+def describe_settled(client, cluster, references, settle_timeout=SETTLE_TIMEOUT):
+    """DescribeTasks for tasks that AWS may not show yet.
 
-    ListTasks can name a task that DescribeTasks does not show yet (MISSING: AWS is eventually
-    consistent); such a task still counts, so it is described again until it shows.
+    A task that RunTask or ListTasks just named can be MISSING from DescribeTasks for a moment (AWS is eventually
+    consistent); it is asked for again until it shows. What is still MISSING after ``settle_timeout`` is gone (AWS
+    forgets a stopped task after about an hour).
     """
-    arns = list_live_task_arns(client, cluster, started_by)
-    tasks = describe_tasks(client, cluster, arns)
+    tasks = describe_tasks(client, cluster, references)
     deadline = time.monotonic() + settle_timeout
-    while len(tasks) < len(arns) and time.monotonic() < deadline:
+    while len(tasks) < len(set(references)) and time.monotonic() < deadline:
         time.sleep(SETTLE_DELAY)
-        tasks = describe_tasks(client, cluster, arns)
-    tasks = [task for task in tasks if task.get("desiredStatus") == "RUNNING"]
+        tasks = describe_tasks(client, cluster, references)
+    return tasks
+
+
+def live_tasks(client, cluster, started_by, settle_timeout=SETTLE_TIMEOUT):
+    """Tasks of a startedBy group that ECS means to keep running (pending ones too), oldest first; one that ListTasks
+    names and DescribeTasks does not show yet still counts."""
+    arns = list_live_task_arns(client, cluster, started_by)
+    tasks = [task for task in describe_settled(client, cluster, arns, settle_timeout) if task.get("desiredStatus") == "RUNNING"]
     return sorted(tasks, key=lambda task: (str(task.get("createdAt", "")), task["taskArn"]))
 
 
@@ -87,14 +93,14 @@ def stop_tasks(client, cluster, arns, reason):
 
 
 def wait_for_tasks(client, cluster, arns, status, timeout):
-    """botocore's TasksRunning or TasksStopped waiter over every task in ``arns``.
+    """Wait until every task in ``arns`` is ``status`` (RUNNING or STOPPED); raises errors.TimedOut or waiters.WaitFailed.
 
     A task RunTask just started can be MISSING from DescribeTasks for a moment; botocore's
     TasksRunning gives up on MISSING at once, ours keeps polling (within the timeout).
     """
-    name = "TasksRunning" if status == "RUNNING" else "TasksStopped"
+    name = "tasks_running" if status == "RUNNING" else "tasks_stopped"
     for batch in chunks(list(arns), DESCRIBE_TASKS_LIMIT):
-        waiter(client, name, timeout, extra_acceptors=[NOT_YET_DESCRIBED]).wait(cluster=cluster, tasks=batch)
+        wait(client, name, timeout, f"{len(batch)} task(s) in cluster {cluster} to be {status}", cluster=cluster, tasks=batch)
 
 
 def stop_reasons(tasks):

@@ -16,6 +16,8 @@ DescribeTaskDefinition returns, into one comparable form:
 - empty lists, empty mappings and nulls dropped (AWS returns ``volumes: []`` for none);
 - lists whose order means nothing to ECS sorted; containers matched by name.
 
+Which fields are set-like and what AWS fills in is one table, ``task_definition_fields.FIELDS``.
+
 Order is kept where it means something: ``command``, ``entryPoint`` (argv), ``dnsServers``
 and ``dnsSearchDomains`` (resolver order) and ``environmentFiles`` (read top down, so their
 order decides which value of a repeated variable wins).
@@ -29,12 +31,13 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginat
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
-from ..compare import canonical
 from ..compare import strip_empty
 from ..errors import Refused
 from ..validate import coerce
 from .common import RETRY
 from .common import ECSErrorHandler
+from .task_definition_fields import apply_defaults
+from .task_definition_fields import sort_set_like
 
 REGISTER = "RegisterTaskDefinition"
 # Fields DescribeTaskDefinition adds that a RegisterTaskDefinition request cannot carry.
@@ -49,42 +52,6 @@ READ_ONLY_FIELDS = (
     "deregisteredAt",
     "deleteRequestedAt",
 )
-# Lists whose order ECS ignores, by the key they sit under (each key means one thing in the model).
-SET_LIKE = frozenset(
-    (
-        # task definition
-        "requiresCompatibilities",
-        "placementConstraints",
-        "volumes",
-        "inferenceAccelerators",
-        "properties",  # proxyConfiguration
-        # container definition
-        "portMappings",
-        "environment",
-        "secrets",
-        "mountPoints",
-        "volumesFrom",
-        "links",
-        "dependsOn",
-        "extraHosts",
-        "ulimits",
-        "systemControls",
-        "dockerSecurityOptions",
-        "resourceRequirements",
-        "credentialSpecs",
-        "secretOptions",  # logConfiguration
-        "ignoredExitCodes",  # restartPolicy
-        "add",  # linuxParameters.capabilities
-        "drop",
-        "devices",  # linuxParameters
-        "permissions",
-        "tmpfs",
-        "mountOptions",
-    )
-)
-# Container flags whose default is false; AWS may or may not echo an explicit false.
-CONTAINER_FALSE_DEFAULTS = ("disableNetworking", "privileged", "readonlyRootFilesystem", "interactive", "pseudoTerminal")
-HEALTH_CHECK_DEFAULTS = {"interval": 30, "timeout": 5, "retries": 3}
 # AWS accepts these units for the task-level cpu and memory and stores plain numbers.
 _VCPU = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*vcpu\s*$", re.IGNORECASE)
 _GB = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*gb\s*$", re.IGNORECASE)
@@ -123,11 +90,6 @@ def _drop_none(value):
     return value
 
 
-def _drop_default(mapping, key, default):
-    if key in mapping and mapping[key] == default:
-        del mapping[key]
-
-
 def _default_network_mode(definition):
     """What AWS uses when networkMode is left out (None on Windows, where Docker's default is NAT)."""
     if "FARGATE" in (definition.get("requiresCompatibilities") or []):
@@ -136,8 +98,8 @@ def _default_network_mode(definition):
     return "bridge" if os_family == "LINUX" else None
 
 
-def _normalise_port_mapping(mapping, network_mode):
-    mapping.setdefault("protocol", "tcp")
+def _host_port(mapping, network_mode):
+    """The host port the network mode implies, where it is left out."""
     if "containerPortRange" in mapping:
         return
     if network_mode in ("awsvpc", "host"):
@@ -145,69 +107,6 @@ def _normalise_port_mapping(mapping, network_mode):
     elif network_mode == "bridge":
         # Left out or 0: a dynamic host port; AWS returns 0.
         mapping.setdefault("hostPort", 0)
-
-
-def _normalise_linux_parameters(parameters):
-    _drop_default(parameters, "initProcessEnabled", False)
-
-
-def _normalise_container(container, network_mode):
-    container.setdefault("essential", True)
-    container.setdefault("cpu", 0)
-    for key in CONTAINER_FALSE_DEFAULTS:
-        _drop_default(container, key, False)
-    _drop_default(container, "versionConsistency", "enabled")
-    for mapping in container.get("portMappings") or []:
-        if isinstance(mapping, dict):
-            _normalise_port_mapping(mapping, network_mode)
-    for key in ("mountPoints", "volumesFrom"):
-        for item in container.get(key) or []:
-            if isinstance(item, dict):
-                _drop_default(item, "readOnly", False)
-    health_check = container.get("healthCheck")
-    if isinstance(health_check, dict):
-        for key, default in HEALTH_CHECK_DEFAULTS.items():
-            health_check.setdefault(key, default)
-        _drop_default(health_check, "startPeriod", 0)
-    if isinstance(container.get("linuxParameters"), dict):
-        _normalise_linux_parameters(container["linuxParameters"])
-
-
-def _normalise_volume(volume):
-    _drop_default(volume, "configuredAtLaunch", False)
-    docker = volume.get("dockerVolumeConfiguration")
-    if isinstance(docker, dict):
-        docker.setdefault("scope", "task")
-        _drop_default(docker, "autoprovision", False)
-    efs = volume.get("efsVolumeConfiguration")
-    if isinstance(efs, dict):
-        efs.setdefault("rootDirectory", "/")
-        efs.setdefault("transitEncryption", "DISABLED")
-        authorization = efs.get("authorizationConfig")
-        if isinstance(authorization, dict):
-            authorization.setdefault("iam", "DISABLED")
-            if authorization == {"iam": "DISABLED"}:
-                del efs["authorizationConfig"]
-
-
-def _sort_key(item):
-    # Named items (environment, volumes, ulimits ...) read best in name order.
-    name = item.get("name", item.get("containerName", item.get("sourceVolume", ""))) if isinstance(item, dict) else ""
-    return str(name), canonical(item)
-
-
-def _sort_set_like(value):
-    if isinstance(value, dict):
-        result = {}
-        for key, item in value.items():
-            item = _sort_set_like(item)
-            if key in SET_LIKE and isinstance(item, list):
-                item = sorted(item, key=_sort_key)
-            result[key] = item
-        return result
-    if isinstance(value, list):
-        return [_sort_set_like(item) for item in value]
-    return value
 
 
 def normalise(definition, shape):
@@ -223,17 +122,12 @@ def normalise(definition, shape):
     result["memory"] = _units(result.get("memory"), _GB)
     if not result.get("networkMode"):
         result["networkMode"] = _default_network_mode(result)
-    _drop_default(result, "enableFaultInjection", False)
+    apply_defaults(result)
     for container in result.get("containerDefinitions") or []:
-        if isinstance(container, dict):
-            _normalise_container(container, result.get("networkMode"))
-    for volume in result.get("volumes") or []:
-        if isinstance(volume, dict):
-            _normalise_volume(volume)
-    result = _sort_set_like(strip_empty(result))
-    if isinstance(result.get("containerDefinitions"), list):
-        result["containerDefinitions"] = sorted(result["containerDefinitions"], key=_sort_key)
-    return result
+        for mapping in (container.get("portMappings") or []) if isinstance(container, dict) else []:
+            if isinstance(mapping, dict):
+                _host_port(mapping, result.get("networkMode"))
+    return sort_set_like(strip_empty(result))
 
 
 def request_from_definition(definition, family=None):

@@ -11,13 +11,18 @@ The activation code never passes through here.
 """
 
 import re
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
 
+from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
+from ansible_collections.amazon.aws.plugins.module_utils.arn import validate_aws_arn
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
+from ..plan import Plan
 from ..results import tags_as_dict
 
 NAME_TAG = "hybridops:activation-name"
@@ -26,7 +31,6 @@ MAX_EXPIRY = timedelta(days=30)
 DEFAULT_EXPIRY = timedelta(hours=24)
 _DURATION = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 _DURATION_UNITS = (7 * 86400, 86400, 3600, 60, 1)
-_ROLE_ARN = re.compile(r"^arn:[^:]+:iam::\d*:role/")
 
 
 def utcnow():
@@ -71,7 +75,9 @@ def role_name(role):
     """The form CreateActivation takes (name, or path/name) of a role given by name, path/name or ARN."""
     if not role:
         return role
-    return _ROLE_ARN.sub("", role).strip("/")
+    if validate_aws_arn(role, service="iam", resource_type="role"):
+        role = parse_aws_arn(role)["resource_id"]
+    return role.strip("/")
 
 
 def tags_of(activation):
@@ -162,21 +168,35 @@ def _pick(usable):
     return sorted(usable, key=lambda item: (registrations_left(item), _iso(item.get("ExpirationDate")) or ""), reverse=True)[0]
 
 
-class Plan:
-    """What to do: ``create`` (a request) or ``keep`` (an activation), ``delete`` (ids); ``changed`` and ``diff`` agree."""
+@dataclass
+class ActivationPlan(Plan):
+    """The one Plan, plus the activation kept (``keep``) and warnings about what AWS cannot change in it.
 
-    def __init__(self, before, keep=None, create=None, delete=(), warnings=(), now=None):
-        self.keep = keep
-        self.create = create
-        self.delete = list(delete)
-        self.warnings = list(warnings)
-        self.changed = bool(create) or bool(self.delete)
-        deleted = set(self.delete)
-        after = [view(item) for item in before if item["ActivationId"] not in deleted]
-        if create:
-            # Without ExpirationDate AWS sets 24 hours from now; the diff shows about that.
-            after.append(view(dict(create, ExpirationDate=create.get("ExpirationDate") or now + DEFAULT_EXPIRY)))
-        self.diff = {"before": {"activations": [view(item) for item in before]}, "after": {"activations": after}}
+    ``calls``: ``create_activation`` (the request) first, then one ``delete_activation`` (an id) per activation to delete.
+    """
+
+    keep: dict = None
+    warnings: list = field(default_factory=list)
+
+    @property
+    def create(self):
+        return self.call("create_activation")
+
+    @property
+    def delete(self):
+        return [args for name, args in self.calls if name == "delete_activation"]
+
+
+def _plan(before, keep=None, create=None, delete=(), warnings=(), now=None):
+    deleted = set(delete)
+    after = [view(item) for item in before if item["ActivationId"] not in deleted]
+    if create:
+        # Without ExpirationDate AWS sets 24 hours from now; the diff shows about that.
+        after.append(view(dict(create, ExpirationDate=create.get("ExpirationDate") or now + DEFAULT_EXPIRY)))
+    calls = ([("create_activation", create)] if create else []) + [("delete_activation", activation_id) for activation_id in delete]
+    return ActivationPlan(
+        before={"activations": [view(item) for item in before]}, after={"activations": after}, calls=calls, keep=keep, warnings=list(warnings)
+    )
 
 
 def plan_present(existing, request, expiration, replace_unusable, now):
@@ -191,11 +211,11 @@ def plan_present(existing, request, expiration, replace_unusable, now):
                 f"Activation {keep['ActivationId']} is kept, but its {', '.join(mismatched)} differ from the options: AWS cannot change an "
                 f"existing activation. Delete it (state=absent) to get a new one."
             )
-        return Plan(existing, keep=keep, warnings=warnings)
+        return _plan(existing, keep=keep, warnings=warnings)
     create = dict(request, ExpirationDate=expiration) if expiration else dict(request)
     delete = [item["ActivationId"] for item in existing] if replace_unusable else []
-    return Plan(existing, create=create, delete=delete, now=now)
+    return _plan(existing, create=create, delete=delete, now=now)
 
 
 def plan_absent(existing):
-    return Plan(existing, delete=[item["ActivationId"] for item in existing])
+    return _plan(existing, delete=[item["ActivationId"] for item in existing])

@@ -51,6 +51,5 @@ class SSMErrorHandler(FormattedErrorHandler):
         return is_boto3_error_code(["InvalidActivation", "InvalidInstanceId"])
 
 
-def ssm_client(module):
-    """An SSM client; calls made with aws_retry=True retry throttling with jittered backoff."""
-    return module.client("ssm", retry_decorator=RETRY)
+# The clients SSM modules make (runner.Clients); calls made with aws_retry=True retry throttling with jittered backoff.
+CLIENTS = {"ssm": ("ssm", RETRY)}

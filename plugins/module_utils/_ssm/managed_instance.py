@@ -16,6 +16,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ..errors import Refused
+from ..plan import Plan
 from .common import RETRY
 from .common import SSMErrorHandler
 
@@ -220,17 +221,17 @@ def deregister(client, instance_id):
     return True
 
 
-def plan(instances, current_tags, state, desired_tags, purge_tags):
-    """What to do to each selected instance, and the diff of it: (changes, before, after).
+def plan_calls(instances, current_tags, state, desired_tags, purge_tags):
+    """What to do to the selected instances: a Plan whose diff shows each changed instance.
 
-    ``changes`` maps an instance id to ``{"deregister": True}`` or to the tags to set and unset.
+    ``calls``: ``("deregister_managed_instance", instance id)`` or ``("tag_managed_instance", (instance id, tags to set, keys to unset))``.
     ``current_tags`` maps instance ids to their tags (read only when tags are managed).
     """
-    changes, before, after = {}, {}, {}
+    calls, before, after = [], {}, {}
     for info in instances:
         instance_id = info["InstanceId"]
         if state == "absent":
-            changes[instance_id] = {"deregister": True}
+            calls.append(("deregister_managed_instance", instance_id))
             before[instance_id] = {key: info.get(field) for key, field in DIFF_FIELDS if info.get(field) is not None}
             continue
         if desired_tags is None:
@@ -238,10 +239,10 @@ def plan(instances, current_tags, state, desired_tags, purge_tags):
         tags = current_tags.get(instance_id) or {}
         to_set, to_unset = compare_aws_tags(tags, desired_tags, purge_tags=purge_tags)
         if to_set or to_unset:
-            changes[instance_id] = {"set": to_set, "unset": to_unset}
+            calls.append(("tag_managed_instance", (instance_id, to_set, to_unset)))
             before[instance_id] = {"tags": tags}
             after[instance_id] = {"tags": updated_tags(tags, to_set, to_unset)}
-    return changes, before, after
+    return Plan(before, after, calls)
 
 
 def updated_tags(tags, to_set, to_unset):

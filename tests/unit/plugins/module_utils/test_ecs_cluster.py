@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster import is_external
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance_plan import is_external
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import chunks
 
 

@@ -1,27 +1,21 @@
-"""ecs_container_instance's pure parts: references, attributes, the plan, summaries, and the waits' logic."""
+"""ecs_container_instance's pure parts: references, attributes, the plan, summaries, and what keeps a wait for ready instances going."""
 
 import datetime
 
-import botocore.session
 import pytest
-from botocore.exceptions import WaiterError
-from botocore.stub import Stubber
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import docker_version
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import drained_waiter
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import match_references
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._anywhere.container_instances import match_references
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import name_tasks
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import normalize_attributes
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import plan
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import plan_instance
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import poll
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import poll_delay
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import problems
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import reference_errors
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import reference_kind
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance_plan import normalize_attributes
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance_plan import plan
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance_plan import plan_instance
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._anywhere.container_instances import problems
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._anywhere.container_instances import reference_errors
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._anywhere.container_instances import reference_kind
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import resources_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import summarize
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import unique
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._anywhere.container_instances import unique
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
 
 PREFIX = "arn:aws:ecs:us-east-1:123456789012:container-instance/edge/"
@@ -353,40 +347,6 @@ def test_problems(references, cluster, managed, unnamed, expected_count, expecte
     assert problems(references, matched, missing, unnamed, "edge", expected_count, cluster) == expected
 
 
-class Clock:
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def time(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-@pytest.mark.parametrize(
-    "answers, timeout, left, sleeps",
-    [
-        ([[]], 60, [], []),
-        ([["a"], ["a"], []], 60, [], [5, 5]),
-        ([["a"]] * 100, 12, ["a"], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]),
-        ([["a"], ["b"]] + [["c"]] * 100, 30, ["c"], [3] * 10),
-    ],
-)
-def test_poll(answers, timeout, left, sleeps):
-    clock = Clock()
-    answers = iter(answers)
-    assert poll(lambda: next(answers), timeout, sleep=clock.sleep, clock=clock.time) == left
-    assert clock.sleeps == sleeps
-
-
-@pytest.mark.parametrize("timeout, delay", [(600, 5), (60, 5), (30, 3), (10, 1), (3, 1), (1, 1)])
-def test_poll_delay(timeout, delay):
-    assert poll_delay(timeout) == delay
-
-
 @pytest.mark.parametrize(
     "names, expected",
     [
@@ -397,36 +357,3 @@ def test_poll_delay(timeout, delay):
 )
 def test_name_tasks(names, expected):
     assert name_tasks(names) == expected
-
-
-def described(*counts):
-    return {"containerInstances": [dict(instance(arn, mi), runningTasksCount=running, pendingTasksCount=pending)
-                                   for (arn, mi), (running, pending) in zip([(ONE, MI_ONE), (TWO, MI_TWO)], counts)], "failures": []}
-
-
-def ecs_client():
-    return botocore.session.get_session().create_client("ecs", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
-
-
-@pytest.mark.parametrize(
-    "answers, drained",
-    [
-        ([described((0, 0), (0, 0))], True),
-        ([described((1, 0), (0, 0)), described((0, 0), (0, 0))], True),
-        ([described((0, 1), (0, 0)), described((0, 0), (0, 0))], True),
-        ([described((0, 0), (2, 0)), described((0, 0), (1, 0))], False),
-        ([{"containerInstances": [], "failures": [{"arn": ONE, "reason": "MISSING"}]}], False),
-    ],
-)
-def test_drained_waiter(answers, drained):
-    client = ecs_client()
-    with Stubber(client) as stubber:
-        for answer in answers:
-            stubber.add_response("describe_container_instances", answer)
-        waiter = drained_waiter(client, timeout=len(answers))
-        if drained:
-            waiter.wait(cluster="edge", containerInstances=[ONE, TWO])
-        else:
-            with pytest.raises(WaiterError):
-                waiter.wait(cluster="edge", containerInstances=[ONE, TWO])
-        stubber.assert_no_pending_responses()

@@ -3,11 +3,17 @@
 import botocore.session
 import pytest
 
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import desired_settings
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import external_errors
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import immutable_fields
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import network_errors
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import plan_changes
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.options import PLACEMENT_FIELDS
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_fields import FIELDS
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_fields import SERVICE_ARGUMENT_SPEC
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_fields import desired_settings
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_fields import immutable_fields
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_plan import changed_fields
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_plan import external_errors
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_plan import network_errors
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_plan import plan_changes
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_plan import plan_present
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
 
 ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3"
 # A service as DescribeServices returns it, trimmed to what the comparison reads.
@@ -38,10 +44,26 @@ def params(**given):
         "load_balancers", "service_registries", "role", "platform_version")}, **given)
 
 
-def test_immutable_fields_come_from_the_model():
-    fields = immutable_fields(botocore.session.get_session().get_service_model("ecs"))
-    assert {"launchType", "schedulingStrategy", "role", "deploymentController"} <= set(fields)
-    assert "desiredCount" not in fields and "taskDefinition" not in fields and "tags" not in fields
+MODEL = botocore.session.get_session().get_service_model("ecs")
+
+
+def test_immutable_fields_agree_with_the_model():
+    """The table's "updatable" column is what CreateService takes and UpdateService does not, and deploymentController."""
+    create = set(MODEL.operation_model("CreateService").input_shape.members)
+    update = set(MODEL.operation_model("UpdateService").input_shape.members)
+    members = {field.member for field in FIELDS}
+    assert set(immutable_fields()) == ((create - update) & members) | {"deploymentController"}
+    assert "desiredCount" not in immutable_fields() and "taskDefinition" not in immutable_fields()
+
+
+def test_field_table_names_create_service_members_and_options():
+    create = MODEL.operation_model("CreateService").input_shape.members
+    for field in FIELDS:
+        assert field.member in create, field
+        assert field.option in SERVICE_ARGUMENT_SPEC, field
+        assert PLACEMENT_FIELDS.get(field.option, field.member) == field.member, field
+        if field.set_like:
+            assert create[field.member].type_name == "list", field
 
 
 def test_desired_settings_spell_options_as_aws_does():
@@ -138,3 +160,38 @@ NETWORK = {"awsvpcConfiguration": {"subnets": ["s"]}}
 )
 def test_network_errors(settings, task_definition, creating, expected):
     assert network_errors(settings, task_definition, creating) == expected
+
+
+def present_params(**given):
+    return dict({"name": "web", "tags": None, "purge_tags": True, "force_replace": False, "force_new_deployment": False}, **given)
+
+
+@pytest.mark.parametrize(
+    "settings, given, calls, changed",
+    [
+        ({"desiredCount": 2}, {}, [], []),
+        ({"desiredCount": 3}, {}, [("update_service", {"desiredCount": 3})], ["desiredCount"]),
+        ({}, {"force_new_deployment": True}, [("update_service", {"forceNewDeployment": True})], ["forceNewDeployment"]),
+        ({}, {"tags": {"team": "edge"}}, [("update_tags", ({"team": "edge"}, []))], []),
+    ],
+)
+def test_plan_present_updates_what_differs(settings, given, calls, changed):
+    plan = plan_present(present_params(**given), settings, SERVICE)
+    assert plan.calls == calls
+    assert changed_fields(plan) == changed
+    assert plan.changed == bool(calls)
+
+
+def test_plan_present_refuses_an_immutable_change_without_force_replace():
+    with pytest.raises(Refused, match="launch_type: cannot be changed on existing service web; set force_replace"):
+        plan_present(present_params(), {"launchType": "EC2"}, SERVICE)
+
+
+def test_replacing_a_daemon_service_sends_no_desired_count():
+    daemon = dict(SERVICE, schedulingStrategy="DAEMON")
+    plan = plan_present(present_params(force_replace=True), {"launchType": "EC2"}, daemon)
+    settings, _tags = plan.call("replace_service")
+    assert settings["launchType"] == "EC2" and settings["schedulingStrategy"] == "DAEMON" and "desiredCount" not in settings
+    assert changed_fields(plan) == ["launchType"]
+    replica = plan_present(present_params(force_replace=True), {"launchType": "EC2"}, SERVICE).call("replace_service")[0]
+    assert replica["desiredCount"] == 2

@@ -7,10 +7,12 @@ from botocore.stub import Stubber
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import RETRY
 
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import describe_settled
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import live_tasks
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import plan_running
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import stop_reasons
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task import wait_for_tasks
+from ansible_collections.hybridops.ecs_anywhere.plugins.modules.ecs_task import plan_tasks
 
 V1 = "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:1"
 V2 = "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:2"
@@ -38,6 +40,24 @@ def test_plan_running(current, count, to_start, to_stop):
     start, stop = plan_running(current, V2, count)
     assert start == to_start
     assert [task["taskArn"] for task in stop] == to_stop
+    # The module's Plan: changed exactly when there is something to start or stop, from its diff alone.
+    plan = plan_tasks("running", count, V2, current)
+    assert plan.changed == bool(to_start or to_stop)
+    assert (plan.call("run_tasks"), plan.call("stop_tasks")) == (to_start or None, to_stop or None)
+
+
+@pytest.mark.parametrize(
+    "state, count, current, calls",
+    [
+        ("started", 2, [], [("run_tasks", 2)]),  # every run starts tasks
+        ("stopped", 1, tasks(V1, V2), [("stop_tasks", ["task/0", "task/1"])]),
+        ("stopped", 1, [], []),
+    ],
+)
+def test_plan_started_and_stopped(state, count, current, calls):
+    plan = plan_tasks(state, count, V2, current)
+    assert plan.calls == calls
+    assert plan.changed == bool(calls)
 
 
 def test_stop_reasons_name_exit_codes():
@@ -90,4 +110,26 @@ def test_live_tasks_describes_again_a_listed_task_not_yet_described(monkeypatch)
     with stubber:
         wrapped = RetryingBotoClientWrapper(ecs, RETRY)  # as the module's client: calls take aws_retry
         assert [found["taskArn"] for found in live_tasks(wrapped, "edge", "group")] == [ARN]
+    stubber.assert_no_pending_responses()
+
+
+def test_a_task_named_to_stop_is_described_again_while_missing(monkeypatch):
+    # `state: stopped` with the tasks a run just started: MISSING at first is not gone (the ecs_task target's partial run).
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    ecs, stubber = stubbed_ecs()
+    stubber.add_response("describe_tasks", {"tasks": [], "failures": [{"arn": ARN, "reason": "MISSING"}]})
+    task = {"taskArn": ARN, "lastStatus": "PENDING", "desiredStatus": "RUNNING", "taskDefinitionArn": V2}
+    stubber.add_response("describe_tasks", {"tasks": [task], "failures": []})
+    with stubber:
+        wrapped = RetryingBotoClientWrapper(ecs, RETRY)
+        assert describe_settled(wrapped, "edge", [ARN]) == [task]
+    stubber.assert_no_pending_responses()
+
+
+def test_a_task_still_missing_after_the_settle_time_is_gone(monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    ecs, stubber = stubbed_ecs()
+    stubber.add_response("describe_tasks", {"tasks": [], "failures": [{"arn": ARN, "reason": "MISSING"}]})
+    with stubber:
+        assert describe_settled(RetryingBotoClientWrapper(ecs, RETRY), "edge", [ARN], settle_timeout=0) == []
     stubber.assert_no_pending_responses()

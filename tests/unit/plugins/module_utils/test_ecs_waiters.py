@@ -61,6 +61,9 @@ def stubbed(operation, answers):
         ("container_instances_drained", "describe_container_instances", {"cluster": "edge", "containerInstances": ["a"]},
          [{"containerInstances": [{"runningTasksCount": 1, "pendingTasksCount": 0}]},
           {"containerInstances": [{"runningTasksCount": 0, "pendingTasksCount": 0}]}], None),
+        # A missing instance is no drained one.
+        ("container_instances_drained", "describe_container_instances", {"cluster": "edge", "containerInstances": ["a"]},
+         [{"containerInstances": [], "failures": [{"arn": "a", "reason": "MISSING"}]}], WaitFailed),
         ("capacity_provider_settled", "describe_capacity_providers", {"capacityProviders": ["cp"]},
          [{"capacityProviders": [{"name": "cp", "status": "ACTIVE", "updateStatus": "UPDATE_IN_PROGRESS"}]},
           {"capacityProviders": [{"name": "cp", "status": "ACTIVE", "updateStatus": "UPDATE_COMPLETE"}]}], None),

@@ -126,10 +126,17 @@ def test_refusals_fail_before_any_call():
     assert resource.log == ["read"]
 
 
-def test_the_result_before_the_calls_is_reported():
+@pytest.mark.parametrize(
+    "diff_mode, reported",
+    [
+        (False, {"thing": {"count": 1}}),
+        (True, {"thing": {"count": 1}, "diff": {"before": {"count": 1}, "after": {"count": 2}}}),
+    ],
+)
+def test_the_result_before_the_calls_is_reported(diff_mode, reported):
     progress = Progress()
-    converge(Scripted(FakeModule(count=2), [{"count": 1}], [{"count": 2}]), progress=progress)
-    assert progress.result == {"thing": {"count": 1}}
+    converge(Scripted(FakeModule(count=2), [{"count": 1}], [{"count": 2}]), diff_mode=diff_mode, progress=progress)
+    assert progress.result == reported
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.manage
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import is_managed_instance_id
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import matches_name
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import normalize_tags
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import plan
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import plan_calls
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import select_by_names
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.managed_instance import split_filters
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
@@ -157,7 +157,15 @@ def test_select_by_names(names, selected, missing):
     ],
 )
 def test_plan(state, current, desired, purge, changes, before, after):  # pylint: disable=too-many-arguments,too-many-positional-arguments
-    assert plan([RECORDED], current, state, desired, purge) == (changes, before, after)
+    plan = plan_calls([RECORDED], current, state, desired, purge)
+    planned = {}
+    for name, args in plan.calls:
+        if name == "deregister_managed_instance":
+            planned[args] = {"deregister": True}
+        else:
+            planned[args[0]] = {"set": args[1], "unset": args[2]}
+    assert (planned, plan.before, plan.after) == (changes, before, after)
+    assert plan.changed is bool(changes)
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import AnsibleECSError
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
-from ansible_collections.hybridops.ecs_anywhere.plugins.modules.ecs_container_instance import Deadline
-from ansible_collections.hybridops.ecs_anywhere.plugins.modules.ecs_container_instance import deregister_once_stopped
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import TimedOut
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import Deadline
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.container_instance import deregister_once_stopped
 
 ARN = "arn:aws:ecs:eu-west-1:123456789012:container-instance/edge/0123456789abcdef"
 STOPPING = ("InvalidParameterException", "Found running tasks on the instance.")
@@ -52,6 +52,8 @@ def test_other_errors_are_not_tried_again():
 
 def test_tasks_that_never_stop_time_out_naming_the_instance():
     client = Client([STOPPING] * 1000)
-    with pytest.raises(Refused) as excinfo:
+    with pytest.raises(TimedOut) as excinfo:
         deregister_once_stopped(client, "edge", ARN, Deadline(1), sleep=lambda seconds: time.sleep(0.2))
-    assert "Timed out after 1s" in str(excinfo.value) and ARN in str(excinfo.value) and "Found running tasks" in str(excinfo.value)
+    message = str(excinfo.value)
+    assert "timed out after 1 s waiting for container instances of cluster edge: last seen" in message
+    assert ARN in message and "Found running tasks" in message

@@ -4,9 +4,10 @@ import botocore.session
 import pytest
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
-from ansible_collections.hybridops.ecs_anywhere.plugins.modules.ecs_task_definition import check_options
-from ansible_collections.hybridops.ecs_anywhere.plugins.modules.ecs_task_definition import option_tags
-from ansible_collections.hybridops.ecs_anywhere.plugins.modules.ecs_task_definition import plan_present
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition_plan import check_options
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition_plan import differences_of_definition
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition_plan import option_tags
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition_plan import plan_present
 
 SHAPE = botocore.session.get_session().get_service_model("ecs").operation_model("RegisterTaskDefinition").input_shape
 ARN = "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:{}"
@@ -89,12 +90,22 @@ def test_option_tags_refuses(given):
 )
 def test_plan_present(request_, desired_tags, given, current, current_tags, active, expected):
     plan = plan_present(SHAPE, request_, desired_tags, given, current, current_tags, active)
-    assert {key: plan[key] for key in expected} == expected
+    to_set, to_unset = plan.call("update_tags") or ({}, [])
+    summary = dict(
+        register=plan.planned("register"),
+        differences=differences_of_definition(plan),
+        tags=plan.after["tags"],
+        tags_to_set=to_set,
+        tags_to_unset=to_unset,
+        deregister=plan.call("deregister") or [],
+        changed=plan.changed,
+    )
+    assert {key: summary[key] for key in expected} == expected
 
 
 def test_plan_diff_shows_normalised_sides_and_revisions():
     plan = plan_present(SHAPE, OTHER_IMAGE, {"team": "web"}, params(keep_last=1), CURRENT, {}, [ARN.format(3)])
-    before, after = plan["diff"]["before"], plan["diff"]["after"]
+    before, after = plan.diff["before"], plan.diff["after"]
     assert before["definition"]["containerDefinitions"] == [{"name": "web", "image": "nginx:1.27", "memory": 128, "cpu": 0, "essential": True}]
     assert after["definition"]["containerDefinitions"][0]["image"] == "nginx:1.28"
     assert (before["tags"], after["tags"]) == ({}, {"team": "web"})

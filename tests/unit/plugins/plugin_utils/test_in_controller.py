@@ -9,6 +9,7 @@ import textwrap
 import pytest
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.plugin_utils.in_controller import run_forked
+from ansible_collections.hybridops.ecs_anywhere.plugins.plugin_utils.in_controller import same_interpreter
 
 MODULES = {
     "answers": """
@@ -132,3 +133,14 @@ def test_a_task_timeout_takes_the_module_process_with_it(tmp_path):
     pid = int(pid_file.read_text())
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_one_environment_is_known_by_its_resolved_directory_not_by_its_binary(tmp_path):
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").symlink_to(sys.executable)  # as `python -m venv` makes it
+    (tmp_path / "link").symlink_to(venv)
+    assert same_interpreter(str(tmp_path / "link" / "bin" / "python"), str(venv / "bin" / "python"))
+    assert same_interpreter(str(venv / "bin" / ".." / "bin" / "python"), str(venv / "bin" / "python"))
+    assert not same_interpreter(str(venv / "bin" / "python"), sys.executable)  # the same binary, another environment
+    assert not same_interpreter(None, sys.executable)

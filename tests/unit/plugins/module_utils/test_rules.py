@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils import validate as v
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils import rules as v
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
 
 
