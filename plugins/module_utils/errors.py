@@ -28,6 +28,7 @@ try:
 except ImportError:
     pass  # Modules are responsible for handling this (AnsibleAWSModule checks botocore).
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import normalize_boto3_result
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
@@ -68,7 +69,15 @@ class FormattedErrorHandler(AWSErrorHandler):
     amazon.aws fills in ``{name}`` placeholders only from 11.3.0 and galaxy.yml accepts 9.0.0, so the
     handler that every other one builds on (``list_error_handler`` and ``deletion_error_handler`` call
     ``cls.common_error_handler``) is ours; the messages stay amazon.aws's ("Failed to ...", "Timeout trying to ...").
+    A service's handler names its exception type (``_CUSTOM_EXCEPTION``) and the error codes that mean "not there"
+    (``MISSING_CODES``, for the list and deletion handlers).
     """
+
+    MISSING_CODES = ()
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code(list(cls.MISSING_CODES))
 
     @classmethod
     def common_error_handler(cls, description):

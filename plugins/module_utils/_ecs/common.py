@@ -9,7 +9,6 @@ exception that names the action that failed; its retry decorator adds
 jittered backoff for throttling.
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
@@ -42,10 +41,7 @@ class AnsibleECSError(AnsibleAWSError):
 
 class ECSErrorHandler(FormattedErrorHandler):
     _CUSTOM_EXCEPTION = AnsibleECSError
-
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code(["ClusterNotFoundException", "ServiceNotFoundException"])
+    MISSING_CODES = ("ClusterNotFoundException", "ServiceNotFoundException")
 
 
 def cluster_missing(error):

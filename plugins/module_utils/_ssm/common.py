@@ -4,7 +4,6 @@
 
 """Error handling and client glue shared by every SSM module (the sibling of _ecs/common.py)."""
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
@@ -44,11 +43,7 @@ class AnsibleSSMError(AnsibleAWSError):
 
 class SSMErrorHandler(FormattedErrorHandler):
     _CUSTOM_EXCEPTION = AnsibleSSMError
-
-    @classmethod
-    def _is_missing(cls):
-        # InvalidActivation: the activation is gone (deleted, or never was).
-        return is_boto3_error_code(["InvalidActivation", "InvalidInstanceId"])
+    MISSING_CODES = ("InvalidActivation", "InvalidInstanceId")  # InvalidActivation: deleted, or never was
 
 
 # The clients SSM modules make (runner.Clients); calls made with aws_retry=True retry throttling with jittered backoff.
