@@ -361,7 +361,7 @@ class Cluster(Resource):
         arn = current["clusterArn"]
         for service in services:
             delete_service(ecs, arn, service["serviceName"], service.get("schedulingStrategy"))
-        api.stop_tasks(ecs, arn, "Cluster deleted by hybridops.ecs_anywhere.ecs_cluster (force=true)")
+        api.stop_all_tasks(ecs, arn, "Cluster deleted by hybridops.ecs_anywhere.ecs_cluster (force=true)")
         for instance in instances:
             api.deregister_instance(ecs, arn, instance["containerInstanceArn"])
         if services:

@@ -100,7 +100,7 @@ def wait_services_inactive(client, cluster, names, timeout):
 
 
 @ECSErrorHandler.common_error_handler("stop the tasks of cluster {cluster}")
-def stop_tasks(client, cluster, reason):
+def stop_all_tasks(client, cluster, reason):
     arns = paginated_query_with_retries(client, "list_tasks", retry_decorator=RETRY, cluster=cluster, desiredStatus="RUNNING")["taskArns"]
     for arn in arns:
         client.stop_task(cluster=cluster, task=arn, reason=reason, aws_retry=True)
