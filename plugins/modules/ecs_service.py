@@ -352,7 +352,7 @@ class Service(Resource):
             why = api.why_not_stable(ecs, params["cluster"], params["name"])
             waited_for = f"INACTIVE {why_gone}" if gone else "stable"
             raise Failure(f"Service {params['name']} did not become {waited_for} within {params['wait_timeout']} seconds: {e}",
-                        diff=plan.diff, **dict(self.result(plan, resource), **why)) from e
+                          diff=plan.diff, **dict(self.result(plan, resource), **why)) from e
 
     def wait(self, plan, resource, timeout):
         if self.params["state"] == "absent":
