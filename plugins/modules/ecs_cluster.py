@@ -343,7 +343,7 @@ class Cluster(Resource):
             request = dict(plan.call("create_cluster"))
             if not (request.get("serviceConnectDefaults") or {}).get("namespace"):
                 request.pop("serviceConnectDefaults", None)  # "" removes a default; a new cluster has none
-            api.create_cluster(ecs, name, request, role_just_created=self.role_created)
+            api.create_cluster(self.clients.ecs_new_role if self.role_created else ecs, name, request)
         if plan.planned("update_cluster_settings"):
             api.update_cluster_settings(ecs, name, plan.call("update_cluster_settings"))
         if plan.planned("update_cluster"):

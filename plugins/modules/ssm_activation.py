@@ -275,7 +275,7 @@ class Activation(Resource):
         """The code goes to the result only."""
         ssm = self.clients.ssm
         if plan.create:
-            activation_id, code = create_activation(ssm, self.params["name"], plan.create)
+            activation_id, code = create_activation(self.clients.ssm_new_role, self.params["name"], plan.create)
             self.outcome.update(activation_id=activation_id, activation_code=code, code_available=True, activation={"ActivationId": activation_id})
             created = describe_activations(ssm, filters(activation_ids=[activation_id]))
             if created:

@@ -6,7 +6,6 @@
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
 
-from .common import NEW_ROLE_RETRY
 from .common import RETRY
 from .common import ECSErrorHandler
 from .common import chunks
@@ -58,11 +57,9 @@ def get_cluster(client, name):
 
 
 @ECSErrorHandler.common_error_handler("create cluster {name}")
-def create_cluster(client, name, request, role_just_created=False):
-    if not role_just_created:
-        return client.create_cluster(aws_retry=True, **request)["cluster"]
-    # A service-linked role made moments ago may not be assumable yet (IAM is eventually consistent).
-    return NEW_ROLE_RETRY(getattr(client, "client", client).create_cluster)(**request)["cluster"]
+def create_cluster(client, name, request):
+    """CreateCluster; after the module made the service-linked role, ``client`` is the ``ecs_new_role`` one (CLIENTS)."""
+    return client.create_cluster(aws_retry=True, **request)["cluster"]
 
 
 @ECSErrorHandler.common_error_handler("update settings of cluster {name}")

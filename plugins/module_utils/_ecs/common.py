@@ -29,6 +29,8 @@ NEW_ROLE_RETRY = retry_on_message(
 # The clients ECS modules make, on first use (runner.Clients): name -> (service, retry policy).
 CLIENTS = {
     "ecs": ("ecs", RETRY),
+    # A service-linked role made moments ago may not be assumable yet (IAM is eventually consistent).
+    "ecs_new_role": ("ecs", NEW_ROLE_RETRY),
     "iam": ("iam", AWSRetry.jittered_backoff()),
     "autoscaling": ("autoscaling", RETRY),
     "servicediscovery": ("servicediscovery", AWSRetry.jittered_backoff(catch_extra_error_codes=["ThrottlingException"])),

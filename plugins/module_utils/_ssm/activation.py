@@ -7,7 +7,6 @@
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
 
 from .activation_plan import name_of
-from .common import NEW_ROLE_RETRY
 from .common import RETRY
 from .common import SSMErrorHandler
 
@@ -31,16 +30,11 @@ def describe_activations(client, filter_list=None, name=None):
 def create_activation(client, name, request):
     """ActivationId and ActivationCode of a new activation; the code must reach no log.
 
-    A role created a moment ago is retried until SSM sees it (NEW_ROLE_RETRY); a role that never
-    becomes usable fails after that, with AWS's message.
+    ``client`` is the ``ssm_new_role`` one (CLIENTS): a role created a moment ago is retried until SSM sees it;
+    a role that never becomes usable fails after that, with AWS's message.
     """
-    result = NEW_ROLE_RETRY(_raw(client).create_activation)(**request)
+    result = client.create_activation(aws_retry=True, **request)
     return result["ActivationId"], result["ActivationCode"]
-
-
-def _raw(client):
-    # The module's client retries throttling only; NEW_ROLE_RETRY wraps the botocore client itself.
-    return getattr(client, "client", client)
 
 
 @SSMErrorHandler.deletion_error_handler("delete activation {activation_id}")

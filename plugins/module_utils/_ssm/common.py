@@ -47,4 +47,4 @@ class SSMErrorHandler(FormattedErrorHandler):
 
 
 # The clients SSM modules make (runner.Clients); calls made with aws_retry=True retry throttling with jittered backoff.
-CLIENTS = {"ssm": ("ssm", RETRY)}
+CLIENTS = {"ssm": ("ssm", RETRY), "ssm_new_role": ("ssm", NEW_ROLE_RETRY)}

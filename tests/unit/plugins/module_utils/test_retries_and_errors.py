@@ -5,13 +5,18 @@ from botocore.exceptions import ClientError
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs import cluster as ecs_cluster
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import CLIENTS as ECS_CLIENTS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import RETRY as ECS_RETRY
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import AnsibleECSError
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm import activation as ssm_activation
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import CLIENTS as SSM_CLIENTS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import RETRY as SSM_RETRY
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ssm.common import AnsibleSSMError
 
 CODE = "SecretActivationCode1"
+# The clients the modules make for the calls that follow a new role (CLIENTS tables).
+ECS_NEW_ROLE_RETRY = ECS_CLIENTS["ecs_new_role"][1]
+SSM_NEW_ROLE_RETRY = SSM_CLIENTS["ssm_new_role"][1]
 
 
 def error(code, operation):
@@ -84,8 +89,8 @@ def test_cluster_creation_waits_for_a_new_service_linked_role(no_sleep):
     message = "Unable to assume the service linked role. Please verify that the ECS service linked role exists."
     not_ready = ClientError({"Error": {"Code": "InvalidParameterException", "Message": message}}, "CreateCluster")
     raw = FakeClient(create_cluster=[not_ready, not_ready, {"cluster": {"clusterName": "edge"}}])
-    client = RetryingBotoClientWrapper(raw, ECS_RETRY)
-    assert ecs_cluster.create_cluster(client, "edge", {"clusterName": "edge"}, role_just_created=True) == {"clusterName": "edge"}
+    client = RetryingBotoClientWrapper(raw, ECS_NEW_ROLE_RETRY)
+    assert ecs_cluster.create_cluster(client, "edge", {"clusterName": "edge"}) == {"clusterName": "edge"}
     assert len(raw.calls) == 3
     # Without a role made moments ago, the error is the user's to see.
     raw = FakeClient(create_cluster=[not_ready])
@@ -102,14 +107,14 @@ def validation(message):
 
 def test_activation_waits_for_a_new_role_to_reach_ssm(no_sleep):
     raw = FakeClient(create_activation=[validation(NEW_ROLE), validation(NEW_ROLE), {"ActivationId": "id-1", "ActivationCode": CODE}])
-    client = RetryingBotoClientWrapper(raw, SSM_RETRY)
+    client = RetryingBotoClientWrapper(raw, SSM_NEW_ROLE_RETRY)
     assert ssm_activation.create_activation(client, "edge", {"IamRole": "r"}) == ("id-1", CODE)
     assert len(raw.calls) == 3 and len(no_sleep) == 2
 
 
 def test_activation_gives_up_on_a_role_that_never_becomes_usable(no_sleep):
     raw = FakeClient(create_activation=[validation(NEW_ROLE)] * 10)
-    client = RetryingBotoClientWrapper(raw, SSM_RETRY)
+    client = RetryingBotoClientWrapper(raw, SSM_NEW_ROLE_RETRY)
     with pytest.raises(AnsibleSSMError, match="Nonexistent role"):
         ssm_activation.create_activation(client, "edge", {"IamRole": "r"})
     assert len(raw.calls) == 10 and sum(no_sleep) <= 60
@@ -117,7 +122,7 @@ def test_activation_gives_up_on_a_role_that_never_becomes_usable(no_sleep):
 
 def test_activation_does_not_retry_other_validation_errors(no_sleep):
     raw = FakeClient(create_activation=[validation("ExpirationDate must be in the future.")])
-    client = RetryingBotoClientWrapper(raw, SSM_RETRY)
+    client = RetryingBotoClientWrapper(raw, SSM_NEW_ROLE_RETRY)
     with pytest.raises(AnsibleSSMError, match="ExpirationDate"):
         ssm_activation.create_activation(client, "edge", {"IamRole": "r"})
     assert len(raw.calls) == 1 and no_sleep == []
