@@ -17,7 +17,7 @@ MODULES = {
         def main():
             module = AnsibleModule(argument_spec=dict(name=dict(type="str", required=True)))
             module.warn("a warning for " + module.params["name"])
-            module.exit_json(changed=True, name=module.params["name"], region=os.environ.get("AWS_REGION"))
+            module.exit_json(changed=True, name=module.params["name"], region=os.environ.get("IN_CONTROLLER_TEST_REGION"))
     """,
     "refuses": """
         from ansible.module_utils.basic import AnsibleModule
@@ -71,12 +71,12 @@ def warnings(answer):
 
 
 def test_a_module_answers_with_its_result_its_warnings_and_the_task_environment():
-    answer = run_forked("fake_answers", arguments(name="web"), {"AWS_REGION": "eu-west-1"})
+    answer = run_forked("fake_answers", arguments(name="web"), {"IN_CONTROLLER_TEST_REGION": "eu-west-1"})
     assert answer["rc"] == 0
     assert result(answer)["changed"] is True
     assert result(answer)["region"] == "eu-west-1"
     assert warnings(answer) == ["a warning for web"]  # in the result, as from a module process
-    assert "AWS_REGION" not in os.environ or os.environ["AWS_REGION"] != "eu-west-1"
+    assert "IN_CONTROLLER_TEST_REGION" not in os.environ  # the task environment stays in the module process
 
 
 def test_warnings_of_one_run_do_not_reach_the_next():
