@@ -20,6 +20,9 @@ from external import register_external_instances
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
+# The ansible under test: this Python's, or another venv's bin directory (make matrix runs these tests once per
+# ansible-core version, the endpoint staying in this venv).
+ANSIBLE_BIN = Path(os.environ.get("ECS_ANYWHERE_TEST_ANSIBLE_BIN") or Path(sys.executable).parent)
 TARGETS = sorted(path.name for path in (HERE / "targets").iterdir() if (path / "tasks" / "main.yml").is_file())
 
 PLAYBOOK = """\
@@ -61,7 +64,7 @@ def run_playbook(playbook, tmp_path, variables, options=(), environment=None):
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
         env.pop(name, None)
     env.update(environment or {})
-    command = [str(Path(sys.executable).parent / "ansible-playbook"), str(playbook), "-e", json.dumps(variables), "--diff", *options]
+    command = [str(ANSIBLE_BIN / "ansible-playbook"), str(playbook), "-e", json.dumps(variables), "--diff", *options]
     return subprocess.run(command, env=env, capture_output=True, text=True, check=False, cwd=tmp_path)
 
 
