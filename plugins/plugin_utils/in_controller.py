@@ -14,13 +14,14 @@ process per task and host, as ansible runs any action plugin, and thrown away af
 What a module sees is what it would see in its own process on the controller: the same arguments (module_defaults are
 already merged into the task's args), check mode, diff mode, no_log, verbosity, the task's ``environment`` and the
 controller's environment (AWX injects credentials there). Anything else runs the module as ansible always does
-(``why_not_here`` says when), and ``ECS_ANYWHERE_IN_CONTROLLER=false`` forces that for every task.
+(``why_not_here`` says when, and ``-v`` prints it): on an ansible-core version outside the tested table below, with
+``ECS_ANYWHERE_IN_CONTROLLER=false`` in the environment (boto3 then stays out of the controller), the variable
+``ecs_anywhere_in_controller: false``, ``ANSIBLE_KEEP_REMOTE_FILES=1``, async, become, another connection or interpreter.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import io
 import json
 import os
@@ -28,37 +29,55 @@ import signal
 import sys
 import traceback
 
+from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
+from ansible.release import __version__ as CORE_VERSION
 from ansible.utils.display import Display
-
-try:
-    # ansible-core 2.19 and later: module arguments and results travel in serialization profiles.
-    from ansible.module_utils import _internal
-    from ansible.module_utils import basic
-    from ansible.module_utils.common.json import Direction
-    from ansible.module_utils.common.json import get_module_encoder
-
-    HAS_PROFILES = hasattr(basic, "_ANSIBLE_PROFILE")
-except ImportError:
-    HAS_PROFILES = False
-
-try:
-    # What every module of ours imports first, imported here once for all the workers forked after it.
-    import boto3  # noqa: F401  pylint: disable=unused-import
-    import botocore  # noqa: F401  pylint: disable=unused-import
-    from ansible_collections.amazon.aws.plugins.module_utils import modules  # noqa: F401  pylint: disable=unused-import
-
-    HAS_BOTO3 = True
-except ImportError:
-    HAS_BOTO3 = False
 
 display = Display()
 
-SWITCH = "ECS_ANYWHERE_IN_CONTROLLER"
+SWITCH = "ECS_ANYWHERE_IN_CONTROLLER"  # environment: false sends every task to a module process, boto3 stays out
+VARIABLE = "ecs_anywhere_in_controller"  # a variable (inventory, extra vars, AWX): false sends its tasks to a module process
 PROFILE = "legacy"  # the serialization profile of a Python module that declares none, as ours
 COLLECTION = "hybridops.ecs_anywhere"
+
+# The ansible-core minor versions on which `make matrix` proves this path (tests/matrix/entries.py lists the same), and
+# how each hands a module's output back: the private interfaces used here change between releases. Any other version,
+# older or newer, runs every task as a module process.
+RESULT_SHAPES = {"2.19": "dict", "2.20": "dict", "2.21": "unified"}
+CORE = ".".join(CORE_VERSION.split(".")[:2])
+SWITCHED_OFF = not boolean(os.environ.get(SWITCH, "true"), strict=False)
+
+UNAVAILABLE = None  # why this controller cannot run our modules in its worker, whatever the task
+if SWITCHED_OFF:
+    UNAVAILABLE = f"{SWITCH} is false"
+elif CORE not in RESULT_SHAPES:
+    UNAVAILABLE = f"ansible-core {CORE_VERSION} is not a version this path is tested on ({', '.join(RESULT_SHAPES)})"
+else:
+    try:
+        from ansible.module_utils import _internal
+        from ansible.module_utils._internal._ansiballz import _loader
+        from ansible.module_utils.common.json import Direction
+        from ansible.module_utils.common.json import get_module_encoder
+
+        if RESULT_SHAPES[CORE] == "dict":
+            from ansible.vars.clean import remove_internal_keys
+    except ImportError as missing:
+        UNAVAILABLE = f"ansible-core {CORE_VERSION} lacks {missing.name}"
+if UNAVAILABLE is None:
+    try:
+        # What every module of ours imports first, imported here once for all the workers forked after it.
+        import boto3  # noqa: F401  pylint: disable=unused-import
+        import botocore  # noqa: F401  pylint: disable=unused-import
+    except ImportError as missing:
+        UNAVAILABLE = f"the controller's Python {sys.executable} has no {missing.name}"
+if UNAVAILABLE is None:
+    try:
+        from ansible_collections.amazon.aws.plugins.module_utils import modules  # noqa: F401  pylint: disable=unused-import
+    except ImportError as missing:
+        UNAVAILABLE = f"amazon.aws is not installed where this controller finds collections ({missing})"
 
 
 def same_interpreter(one, other):
@@ -83,9 +102,9 @@ class InControllerAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         task_vars = task_vars or {}
-        reason = self.why_not_here(task_vars)
+        reason = self.why_not_here(task_vars)  # decided before anything runs: never a second try after a module ran
         if reason:
-            display.vvv(f"{self._task.action}: runs in a module process ({reason})")
+            display.v(f"{self._task.action}: runs in a module process ({reason})")
             result.update(self._execute_module(task_vars=task_vars, wrap_async=self._task.async_val))
             if not self._task.async_val:
                 self._remove_tmp_path(self._connection._shell.tmpdir)
@@ -96,12 +115,16 @@ class InControllerAction(ActionBase):
 
     def why_not_here(self, task_vars):
         """Why this task's module cannot run in this process, or None when it can."""
-        if not boolean(os.environ.get(SWITCH, "true"), strict=False):
-            return f"{SWITCH} is false"
-        if not HAS_PROFILES:
-            return "ansible-core before 2.19"
-        if not HAS_BOTO3:
-            return "the controller's Python has no boto3"
+        if UNAVAILABLE:
+            return UNAVAILABLE
+        wanted = self._templar.template(task_vars.get(VARIABLE, True))
+        try:
+            if not boolean(wanted, strict=True):
+                return f"{VARIABLE} is false"
+        except TypeError as bad:
+            raise AnsibleActionFail(f"{VARIABLE}: expected a boolean, got {wanted!r}") from bad
+        if C.DEFAULT_KEEP_REMOTE_FILES:
+            return "ANSIBLE_KEEP_REMOTE_FILES keeps the module's files to debug"
         if self._task.async_val:
             return "async"
         if self._connection.transport != "local":
@@ -127,13 +150,33 @@ class InControllerAction(ActionBase):
         encoder = get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE)
         arguments = json.dumps({"ANSIBLE_MODULE_ARGS": module_args}, cls=encoder).encode()
         module = f"ansible_collections.{COLLECTION}.plugins.modules.{found.resolved_fqcn.rsplit('.', 1)[-1]}"
-        parsed = self._parse_returned_data(run_forked(module, arguments, environment), PROFILE)
-        parsed.remove_internal_keys()
-        return parsed.as_result_dict(for_round_trip=True)
+        output = run_forked(module, arguments, environment)
+        return RESULT_FINISHERS[RESULT_SHAPES[CORE]](self, output)
+
+
+def dict_result(action, output):
+    """ansible-core 2.19 and 2.20: what their ``_execute_module`` does with a module's output."""
+    data = action._parse_returned_data(output, PROFILE)
+    data.pop("_ansible_suppress_tmpdir_delete", None)  # there is no temporary directory here
+    remove_internal_keys(data)
+    for stream in ("stdout", "stderr"):
+        if stream in data and f"{stream}_lines" not in data:
+            data[f"{stream}_lines"] = (data[stream] or "").splitlines()
+    return data
+
+
+def unified_result(action, output):
+    """ansible-core 2.21: ``_parse_returned_data`` gives a UnifiedTaskResult."""
+    parsed = action._parse_returned_data(output, PROFILE)
+    parsed.remove_internal_keys()
+    return parsed.as_result_dict(for_round_trip=True)
+
+
+RESULT_FINISHERS = {"dict": dict_result, "unified": unified_result}
 
 
 def run_forked(module, arguments, environment):
-    """Run MODULE's main() in a fork of this process, as its own process would: {rc, stdout, stderr, *_lines}.
+    """Run MODULE in a fork of this process, as its own process would: {rc, stdout, stderr, *_lines}.
 
     A fork, not this process: the module may exit, change the environment and module globals, and collects its warnings
     in module_utils' globals; a loop runs many items in one worker. The fork shares boto3 already in memory.
@@ -165,21 +208,29 @@ def run_forked(module, arguments, environment):
 
 
 def module_process(writer, module, arguments, environment):
-    """The forked module process: what AnsiballZ would set up, main(), and its output written to WRITER as one JSON."""
+    """The forked module process: ansible's own module loader (what AnsiballZ calls), output written to WRITER as one JSON.
+
+    The loader runs the module as ``__main__`` and turns an exception into the same failed result a module process
+    gives, so a crash reads the same both ways.
+    """
     stdout, stderr, rc = io.StringIO(), io.StringIO(), 0
     try:
         _internal.is_controller = False  # module_utils behave as in a module: warnings go into the result, module-side JSON
         os.environ.update({name: str(value) for name, value in environment.items()})
-        basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE = arguments, PROFILE
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             try:
-                importlib.import_module(module).main()
+                _loader.run_module(json_params=arguments, profile=PROFILE, module_fqn=module, modlib_path=MODULE_LIBRARY, extensions={})
             except SystemExit as done:
                 rc = done.code if isinstance(done.code, int) else 1
             except BaseException:  # pylint: disable=broad-exception-caught
-                rc = 1  # as a module process's crash: a traceback on stderr, no result on stdout
+                rc = 1  # what the loader leaves to the interpreter (an interrupt, say): a traceback on stderr
                 traceback.print_exc()
     finally:
         with os.fdopen(writer, "wb") as out:
             out.write(json.dumps({"rc": rc, "stdout": stdout.getvalue(), "stderr": stderr.getvalue()}).encode())
     return 0
+
+
+# Where the module's libraries come from (AnsiballZ gives its zip; here ansible's own directory): only a module that
+# respawns itself under another interpreter would use it, and ours do not.
+MODULE_LIBRARY = os.path.dirname(os.path.dirname(C.__file__))

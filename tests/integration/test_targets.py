@@ -22,6 +22,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 # The ansible under test: this Python's, or another venv's bin directory (make matrix runs these tests once per
 # ansible-core version, the endpoint staying in this venv).
+ANSIBLE_COLLECTIONS = REPO / "build" / "collections" / "ansible_collections"
 ANSIBLE_BIN = Path(os.environ.get("ECS_ANYWHERE_TEST_ANSIBLE_BIN") or Path(sys.executable).parent)
 TARGETS = sorted(path.name for path in (HERE / "targets").iterdir() if (path / "tasks" / "main.yml").is_file())
 
@@ -48,8 +49,8 @@ def run_target(target, fake_aws, tmp_path, extra_vars=None):
     return run_playbook(playbook, tmp_path, variables)
 
 
-def run_playbook(playbook, tmp_path, variables, options=(), environment=None):
-    """ansible-playbook with --diff, the collection and the targets' roles, and AWS credentials only from ``variables``."""
+def playbook_environment(environment=None):
+    """ansible-playbook's environment: the collection, the targets' roles, and no AWS credentials (only variables give them)."""
     env = dict(
         os.environ,
         ANSIBLE_ROLES_PATH=str(HERE / "targets"),
@@ -64,8 +65,13 @@ def run_playbook(playbook, tmp_path, variables, options=(), environment=None):
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
         env.pop(name, None)
     env.update(environment or {})
+    return env
+
+
+def run_playbook(playbook, tmp_path, variables, options=(), environment=None):
+    """ansible-playbook with --diff, the collection and the targets' roles, and AWS credentials only from ``variables``."""
     command = [str(ANSIBLE_BIN / "ansible-playbook"), str(playbook), "-e", json.dumps(variables), "--diff", *options]
-    return subprocess.run(command, env=env, capture_output=True, text=True, check=False, cwd=tmp_path)
+    return subprocess.run(command, env=playbook_environment(environment), capture_output=True, text=True, check=False, cwd=tmp_path)
 
 
 EXTERNAL_CLUSTER = "edge"

@@ -5,9 +5,11 @@ import os
 import signal
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
+from ansible_collections.hybridops.ecs_anywhere.plugins.plugin_utils.in_controller import RESULT_SHAPES
 from ansible_collections.hybridops.ecs_anywhere.plugins.plugin_utils.in_controller import run_forked
 from ansible_collections.hybridops.ecs_anywhere.plugins.plugin_utils.in_controller import same_interpreter
 
@@ -29,6 +31,14 @@ MODULES = {
         def main():
             raise KeyError("no such key in the module")
     """,
+    "interrupted": """
+        def main():
+            raise KeyboardInterrupt()
+    """,
+    "returns": """
+        def main():
+            pass
+    """,
     "exits": """
         def main():
             sys.exit(3)
@@ -38,6 +48,7 @@ MODULES = {
             os.environ["MEDDLED"] = "yes"
             os.chdir("/")
             print("{}")
+            sys.exit(0)
     """,
     "sleeps": """
         def main():
@@ -47,11 +58,17 @@ MODULES = {
 }
 
 
+AS_SCRIPT = """
+if __name__ == "__main__":
+    main()
+"""
+
+
 @pytest.fixture(scope="module", autouse=True)
 def fake_modules(tmp_path_factory):
     where = tmp_path_factory.mktemp("modules")
     for name, body in MODULES.items():
-        (where / f"fake_{name}.py").write_text("import os, sys, time\n" + textwrap.dedent(body))
+        (where / f"fake_{name}.py").write_text("import os, sys, time\n" + textwrap.dedent(body) + AS_SCRIPT)
     sys.path.insert(0, str(where))
     yield
     sys.path.remove(str(where))
@@ -96,12 +113,27 @@ def test_required_options_are_checked_by_the_module():
     assert "missing required arguments: name" in result(answer)["msg"]
 
 
-def test_a_crash_gives_a_traceback_on_stderr_and_no_result():
+def test_a_crash_is_the_failed_result_ansibles_module_loader_gives():
     answer = run_forked("fake_crashes", arguments(), {})
     assert answer["rc"] == 1
+    assert answer["stderr"] == ""
+    crash = result(answer)
+    assert crash["failed"] is True
+    assert crash["exception"]["event"]["msg"] == "'no such key in the module'"
+
+
+def test_an_interrupt_gives_a_traceback_on_stderr_and_no_result():
+    """What the loader leaves to the interpreter (BaseException but not SystemExit): as a module process dies of it."""
+    answer = run_forked("fake_interrupted", arguments(), {})
+    assert answer["rc"] == 1
     assert answer["stdout"] == ""
-    assert "KeyError: 'no such key in the module'" in answer["stderr"]
-    assert answer["stderr_lines"][0].startswith("Traceback")
+    assert answer["stderr_lines"][0].startswith("Traceback") and answer["stderr_lines"][-1] == "KeyboardInterrupt"
+
+
+def test_a_module_that_returns_without_exiting_fails_as_ansible_says():
+    answer = run_forked("fake_returns", arguments(), {})
+    assert answer["rc"] == 1
+    assert result(answer)["exception"]["event"]["msg"] == "New-style module did not handle its own exit."
 
 
 def test_an_exit_code_is_kept():
@@ -144,3 +176,14 @@ def test_one_environment_is_known_by_its_resolved_directory_not_by_its_binary(tm
     assert same_interpreter(str(venv / "bin" / ".." / "bin" / "python"), str(venv / "bin" / "python"))
     assert not same_interpreter(str(venv / "bin" / "python"), sys.executable)  # the same binary, another environment
     assert not same_interpreter(None, sys.executable)
+
+
+def test_the_fast_path_is_taken_on_exactly_the_versions_the_matrix_proves_it_on():
+    """RESULT_SHAPES (the plugin's table) and tests/matrix/entries.py (what `make matrix` runs) list the same versions."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "matrix"))
+    try:
+        from entries import ENTRIES  # pylint: disable=import-outside-toplevel
+    finally:
+        sys.path.pop(0)
+    assert set(RESULT_SHAPES) == {entry.minor for entry in ENTRIES if entry.fast_path}
+    assert not {entry.minor for entry in ENTRIES if entry.fast_path} & {entry.minor for entry in ENTRIES if not entry.fast_path}
