@@ -9,6 +9,7 @@ on (the default: this venv's), `module-process` on any other, where every task m
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -67,11 +68,18 @@ PLAY = {
 }
 
 
+# Where a module process's files were (in tracebacks): each run has its own temporary directories.
+TEMPORARY_PATHS = ((re.compile(r"ansible-tmp-[0-9.-]+"), "ansible-tmp-N"), (re.compile(r"(ansible_[\w.]+_payload)_\w+"), r"\1_N"))
+
+
 def without_volatile(value):
     if isinstance(value, dict):
         return {key: without_volatile(item) for key, item in value.items() if key not in VOLATILE}
     if isinstance(value, list):
         return [without_volatile(item) for item in value]
+    if isinstance(value, str):
+        for pattern, replacement in TEMPORARY_PATHS:
+            value = pattern.sub(replacement, value)
     return value
 
 
@@ -107,9 +115,15 @@ def test_the_same_results_in_the_worker_as_in_a_module_process(fake_aws_started_
     assert got["created"]["changed"] and not got["unchanged"]["changed"]
     assert [cluster["clusterName"] for cluster in got["facts"]["clusters"]] == ["inctl"]
     assert got["refused"]["failed"] and "name" in got["refused"]["msg"]
+    # One item's warnings stay its own, though both ran in one worker: shown once, and in its result where ansible-core
+    # keeps warnings in registered results (2.21 and later).
+    warning = "definition: ignored the fields only AWS sets: revision, status"
+    for done in (in_process, here):
+        shown = [line for line in (done.stdout + done.stderr).splitlines() if line.startswith("[WARNING]") and warning in line]
+        assert len(shown) == 1, done.stdout[-5000:] + done.stderr[-5000:]
     warned, quiet = got["definitions"]["results"]
-    assert warned["warnings"] == ["definition: ignored the fields only AWS sets: revision, status"]
-    assert "warnings" not in quiet  # one item's warnings stay in its own result, though both ran in one worker
+    assert warned.get("warnings", [warning]) == [warning]
+    assert "warnings" not in quiet
 
 
 def test_another_interpreter_gets_a_module_process_of_its_own(fake_aws_started_with, tmp_path):
@@ -306,4 +320,4 @@ def test_a_crash_reads_the_same_both_ways(fake_aws_started_with, tmp_path):
     assert crashed["worker"]["failed"] is True
     assert "no such key in the module" in crashed["worker"]["msg"] + crashed["worker"].get("module_stderr", "")
     assert crashed["worker"]["msg"] == crashed["module-process"]["msg"]
-    assert crashed["worker"].get("module_stderr") == crashed["module-process"].get("module_stderr")
+    assert without_volatile(crashed["worker"].get("module_stderr")) == without_volatile(crashed["module-process"].get("module_stderr"))
