@@ -14,7 +14,8 @@ COLLECTIONS := $(BUILD)/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/hybridops/ecs_anywhere
 FAKE_AWS_HOST ?= 127.0.0.1
 FAKE_AWS_PORT ?= 5055
-PYTEST_ARGS ?=
+# Narrowing a pytest run is for the command line (make units PYTEST_ARGS=-x); one in the environment must not narrow CI.
+PYTEST_ARGS :=
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(BIN):$(PATH)
@@ -26,6 +27,7 @@ help:
 	@echo "make test      - set up .venv and run every gate (sanity, lint, unit, integration, changelog)"
 	@echo "make venv      - create .venv with the pinned tool chain"
 	@echo "make fake-aws  - serve the local AWS endpoint on $(FAKE_AWS_HOST):$(FAKE_AWS_PORT) (foreground)"
+	@echo "make matrix    - the support matrix: each ansible-core 2.17-2.22 and amazon.aws at its floor in venvs of their own"
 	@echo "make build     - build the collection tarball into build/"
 	@echo "make bench     - benchmarks: ours vs community.aws, onboarding 1-16 test bed hosts; writes docs/performance.* (needs root)"
 
@@ -72,10 +74,17 @@ sanity: venv
 	$(BIN)/python tests/sanity/run.py
 
 units: venv collection-link
-	$(BIN)/python -m pytest tests/unit tests/fake_aws tests/roles/test_plan.py tests/bench $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/unit tests/fake_aws tests/roles/test_plan.py tests/bench tests/sanity/test_run.py $(PYTEST_ARGS)
 
 integration: venv collection-link
 	$(BIN)/python -m pytest -n 2 tests/integration $(PYTEST_ARGS)
+
+# The support matrix (tests/matrix, README "Requirements"): each ansible-core minor that meta/runtime.yml admits up to the
+# newest on PyPI, and amazon.aws at its floor, each in a venv of its own under build/matrix (kept while its lock file in
+# requirements/matrix/ is unchanged). `make matrix NAMES="core-2.19 core-2.20"` runs some of them.
+.PHONY: matrix
+matrix: venv collection-link
+	$(BIN)/python tests/matrix/run.py $(NAMES)
 
 build: venv
 	mkdir -p $(BUILD)
