@@ -135,7 +135,7 @@ class AnywhereEcsBackend(CapacityProvidersBackend):  # pylint: disable=too-many-
         self.container_instances.setdefault(cluster.name, {})
         return cluster
 
-    def create_cluster(  # pylint: disable=too-many-arguments,too-many-positional-arguments
+    def create_cluster(  # pylint: disable=unknown-option-value,too-many-arguments,too-many-positional-arguments
         self,
         cluster_name,
         tags=None,

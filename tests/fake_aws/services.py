@@ -84,7 +84,7 @@ def service_not_active():
 class ServicesBackend(TasksBackend):
     """The service actions of the backend."""
 
-    def create_service(  # pylint: disable=too-many-arguments,too-many-positional-arguments,arguments-differ
+    def create_service(  # pylint: disable=unknown-option-value,too-many-arguments,too-many-positional-arguments,arguments-differ
         self,
         cluster_str,
         service_name,

@@ -85,7 +85,7 @@ class TasksBackend(SchedulerBackend):
             tasks.append(self.start_task_on(cluster, definition, instance, fields, options.get("enable_execute_command")))
         return tasks, placement.failures(rejections)
 
-    def run_task(  # pylint: disable=too-many-arguments,too-many-positional-arguments
+    def run_task(  # pylint: disable=unknown-option-value,too-many-arguments,too-many-positional-arguments
         self,
         cluster_str,
         task_definition_str,
@@ -112,7 +112,7 @@ class TasksBackend(SchedulerBackend):
         }
         return self.place_tasks(cluster_str, task_definition_str, count, options)[0]
 
-    def start_task(  # pylint: disable=too-many-arguments,too-many-positional-arguments
+    def start_task(  # pylint: disable=unknown-option-value,too-many-arguments,too-many-positional-arguments
         self, cluster_str, task_definition_str, container_instances, overrides, started_by, tags=None, group=None
     ):
         """StartTask: one task on each instance named, when it can take it."""

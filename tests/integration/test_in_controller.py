@@ -32,6 +32,8 @@ def ran_as_module_process(stdout, reason, count=1):
     lines = [line for line in stdout.splitlines() if PROCESS_LINE in line]
     assert len(lines) == count and all(expected in line for line in lines), (expected, lines)
     assert HERE_LINE not in stdout
+
+
 VOLATILE = ("registeredAt", "createdAt", "updatedAt")  # timestamps differ between two runs; nothing else may
 
 
@@ -201,7 +203,7 @@ def test_a_task_on_an_ssh_host_runs_there(fake_aws_started_with, tmp_path):
         "ansible_host": "127.0.0.1", "ansible_port": 9, "ansible_connection": "ssh", "ansible_python_interpreter": sys.executable,
         "ansible_ssh_common_args": "-o ConnectTimeout=5 -o StrictHostKeyChecking=no"}}}}))
     play = dict(PLAY, hosts="remote", tasks=[dict(CLUSTER, name="over ssh", ignore_unreachable=True, register="ran")])
-    done, _ = run(tmp_path, fake_aws_started_with({}), "ssh", play=play, inventory=inventory)
+    done, _results = run(tmp_path, fake_aws_started_with({}), "ssh", play=play, inventory=inventory)
     assert "fatal: [remote]: UNREACHABLE!" in done.stdout, done.stdout[-20000:] + done.stderr[-5000:]
     ran_as_module_process(done.stdout, "(connection ssh runs modules elsewhere)")
 

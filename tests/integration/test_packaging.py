@@ -42,5 +42,5 @@ def test_execution_environment_builds_a_context_with_the_collections_and_their_p
     # What ansible-builder does inside the build: read each installed collection's meta/execution-environment.yml.
     introspected = run(str(BIN / "python"), str(context / "_build" / "scripts" / "introspect.py"), "introspect",
                        str(REPO / "build" / "collections")).stdout
-    assert "boto3>=1.34.0  # from collection hybridops.ecs_anywhere" in introspected
-    assert "botocore>=1.34.0  # from collection hybridops.ecs_anywhere" in introspected
+    assert "boto3>=1.40.42  # from collection hybridops.ecs_anywhere" in introspected
+    assert "botocore>=1.40.42  # from collection hybridops.ecs_anywhere" in introspected

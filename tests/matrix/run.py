@@ -65,7 +65,7 @@ def main(argv):
     with ThreadPoolExecutor(max_workers=SLOTS) as pool:
         outcomes = list(pool.map(run, queue))
     failed = [(job, log) for job, status, log in outcomes if status]
-    for (name, suite, _, _), log in failed:
+    for (name, suite, _command, _environment), log in failed:
         print(f"\n==== {name} {suite} failed; the end of {log}:\n" + "\n".join(log.read_text().splitlines()[-60:]), flush=True)
     print(f"matrix: {len(outcomes) - len(failed)} passed, {len(failed)} failed in {time.monotonic() - started:.0f} s")
     return 1 if failed else 0

@@ -217,7 +217,9 @@ def test_normalize_attributes(given, expected, errors):
         ),
     ],
 )
-def test_plan_instance(current, state, attributes, purge, change, before, after):  # pylint: disable=too-many-arguments,too-many-positional-arguments
+def test_plan_instance(  # pylint: disable=unknown-option-value,too-many-arguments,too-many-positional-arguments
+    current, state, attributes, purge, change, before, after,
+):
     assert plan_instance(current, state, attributes, purge) == (change, before, after)
 
 
@@ -342,7 +344,9 @@ def test_summarize_without_host_names_has_no_host_name():
         ([], [], {}, set(), 0, []),
     ],
 )
-def test_problems(references, cluster, managed, unnamed, expected_count, expected):  # pylint: disable=too-many-arguments,too-many-positional-arguments
+def test_problems(  # pylint: disable=unknown-option-value,too-many-arguments,too-many-positional-arguments
+    references, cluster, managed, unnamed, expected_count, expected,
+):
     matched, missing = match_references(references, cluster, managed)
     assert problems(references, matched, missing, unnamed, "edge", expected_count, cluster) == expected
 

@@ -156,7 +156,7 @@ def test_select_by_names(names, selected, missing):
         ),
     ],
 )
-def test_plan(state, current, desired, purge, changes, before, after):  # pylint: disable=too-many-arguments,too-many-positional-arguments
+def test_plan(state, current, desired, purge, changes, before, after):  # pylint: disable=unknown-option-value,too-many-arguments,too-many-positional-arguments
     plan = plan_calls([RECORDED], current, state, desired, purge)
     planned = {}
     for name, args in plan.calls:
