@@ -265,6 +265,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.servic
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_plan import refusals
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import apply_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import dict_to_tags
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import NOT_YET
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import describe_task_definition
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Failure
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
@@ -274,10 +275,6 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate im
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import prepare_request
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import ECS_SERVICE_RULES
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import refuse_broken_rules
-
-# In check mode an earlier task of the play may only have predicted the registration of the task definition.
-NOT_YET = "task_definition: {name} names no ACTIVE task definition yet; check mode assumes an earlier task registers it."
-
 
 class Service(Resource):
     CLIENTS = CLIENTS

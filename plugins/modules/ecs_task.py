@@ -173,6 +173,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.option
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_plan import external_errors
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_plan import network_errors
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import dict_to_tags
+from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import NOT_YET
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_definition import describe_task_definition
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Failure
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
@@ -250,7 +251,10 @@ class Tasks(Resource):
         """Resolve the task definition to an ARN and check what EXTERNAL instances cannot run."""
         task_definition = describe_task_definition(self.clients.ecs, request["taskDefinition"])[0]
         if not task_definition or task_definition.get("status") != "ACTIVE":
-            raise Refused(f"task_definition: {request['taskDefinition']} names no ACTIVE task definition")
+            if not self.module.check_mode:
+                raise Refused(f"task_definition: {request['taskDefinition']} names no ACTIVE task definition")
+            self.warn(NOT_YET.format(name=request["taskDefinition"]))  # every task of the group would be replaced
+            return
         request["taskDefinition"] = task_definition["taskDefinitionArn"]
         errors = external_errors(request, task_definition) + network_errors(request, task_definition)
         if errors:

@@ -180,6 +180,10 @@ def revisions_to_deregister(active_arns, keep_last, new_revision_pending=False):
 # -- ECS calls -------------------------------------------------------------------------------
 
 
+# In check mode an earlier task of the play may only have predicted the registration of the task definition.
+NOT_YET = "task_definition: {name} names no ACTIVE task definition yet; check mode assumes an earlier task registers it."
+
+
 @ECSErrorHandler.common_error_handler("describe task definition {reference}")
 def describe_task_definition(client, reference):
     """(taskDefinition, tags as a dict) or (None, None) when ECS will not describe it.
