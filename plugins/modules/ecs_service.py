@@ -276,6 +276,7 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate im
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import ECS_SERVICE_RULES
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import refuse_broken_rules
 
+
 class Service(Resource):
     CLIENTS = CLIENTS
 

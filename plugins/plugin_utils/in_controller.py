@@ -51,6 +51,8 @@ CORE = ".".join(CORE_VERSION.split(".")[:2])
 SWITCHED_OFF = not boolean(os.environ.get(SWITCH, "true"), strict=False)
 
 UNAVAILABLE = None  # why this controller cannot run our modules in its worker, whatever the task
+# ansible-core's private interfaces, imported below only on a version of the table.
+_internal = _loader = Direction = get_module_encoder = remove_internal_keys = None
 if SWITCHED_OFF:
     UNAVAILABLE = f"{SWITCH} is false"
 elif CORE not in RESULT_SHAPES:
