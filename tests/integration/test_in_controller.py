@@ -323,3 +323,13 @@ def test_a_crash_reads_the_same_both_ways(fake_aws_started_with, tmp_path):
     assert "no such key in the module" in crashed["worker"]["msg"] + crashed["worker"].get("module_stderr", "")
     assert crashed["worker"]["msg"] == crashed["module-process"]["msg"]
     assert without_volatile(crashed["worker"].get("module_stderr")) == without_volatile(crashed["module-process"].get("module_stderr"))
+
+
+def test_a_controller_without_amazon_aws_is_told_so(fake_aws_started_with, tmp_path):
+    """amazon.aws out of sight (collections only from ANSIBLE_COLLECTIONS_PATH, which holds ours alone): named as missing."""
+    play = one_task(dict(CLUSTER, ignore_errors=True))
+    done, results = run(tmp_path, fake_aws_started_with({}), "no-amazon-aws", play=play, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false")
+    assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-5000:]
+    ran_as_module_process(done.stdout, "(amazon.aws is not installed where this controller finds collections")
+    ran = json.loads(results.read_text())
+    assert ran["failed"] and "amazon.aws" in ran["msg"]
