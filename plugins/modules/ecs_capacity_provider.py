@@ -213,7 +213,6 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capaci
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import CLIENTS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import apply_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import tags_as_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Resource
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
@@ -331,7 +330,7 @@ class CapacityProvider(Resource):
         return resource if deleted else api.get_capacity_provider(self.clients.ecs, self.params["name"])
 
     def result(self, plan, resource):
-        return {"capacity_provider": tags_as_dict(resource or {})}
+        return {"capacity_provider": resource or {}}
 
 
 def main():

@@ -101,7 +101,6 @@ missing:
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider import describe_capacity_providers
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import CLIENTS
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Facts
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import ECS_CAPACITY_PROVIDER_INFO_RULES
@@ -115,7 +114,7 @@ class CapacityProviders(Facts):
         names = self.params["names"]
         providers = describe_capacity_providers(self.clients.ecs, names or None)
         found = {provider.get("name") for provider in providers} | {provider.get("capacityProviderArn") for provider in providers}
-        return {"capacity_providers": all_tags_as_dict(providers), "missing": [name for name in (names or []) if name not in found]}
+        return {"capacity_providers": providers, "missing": [name for name in (names or []) if name not in found]}
 
 
 def main():

@@ -266,7 +266,6 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.servic
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_linked_role import service_linked_role_exists
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import apply_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import tags_as_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Resource
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
@@ -385,7 +384,7 @@ class Cluster(Resource):
     def result(self, plan, resource):
         # Before the calls (check mode, a failure after a write) the role counts as created when planned.
         created = getattr(self, "role_created", plan.planned("create_service_linked_role"))
-        result = {"service_linked_role_created": created, "cluster": tags_as_dict(resource or {})}
+        result = {"service_linked_role_created": created, "cluster": resource or {}}
         if self.params["state"] == "absent":
             instances, services = blocker_names(*self.in_the_way)
             result.update(deleted_services=services, deregistered_instances=instances)

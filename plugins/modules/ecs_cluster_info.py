@@ -111,7 +111,6 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluste
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster import external_instance_count
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster import list_cluster_arns
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import CLIENTS
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Facts
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import ECS_CLUSTER_INFO_RULES
@@ -130,7 +129,7 @@ class Clusters(Facts):
                 active = cluster.get("status") != "INACTIVE"
                 cluster["externalContainerInstancesCount"] = external_instance_count(ecs, cluster["clusterArn"]) if active else 0
         found = {cluster["clusterName"] for cluster in clusters} | {cluster["clusterArn"] for cluster in clusters}
-        return {"clusters": all_tags_as_dict(clusters), "missing": [name for name in (names or []) if name not in found]}
+        return {"clusters": clusters, "missing": [name for name in (names or []) if name not in found]}
 
 
 def main():

@@ -73,7 +73,6 @@ missing:
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import CLIENTS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import describe_services
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import list_service_arns
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Facts
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import ECS_SERVICE_INFO_RULES
@@ -92,7 +91,7 @@ class Services(Facts):
             for service in services:
                 service.pop("events", None)
         found = {service["serviceName"] for service in services} | {service["serviceArn"] for service in services}
-        return {"services": all_tags_as_dict(services), "missing": [name for name in params["names"] or [] if name not in found]}
+        return {"services": services, "missing": [name for name in params["names"] or [] if name not in found]}
 
 
 def main():

@@ -178,7 +178,6 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_d
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Failure
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.plan import Plan
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Resource
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
@@ -324,7 +323,7 @@ class Tasks(Resource):
         return dict(resource, tasks=api.describe_tasks(ecs, cluster, resource["started"]))
 
     def result(self, plan, resource):
-        return {"tasks": all_tags_as_dict(resource["tasks"]), "started": resource["started"], "stopped": plan.call("stop_tasks") or []}
+        return {"tasks": resource["tasks"], "started": resource["started"], "stopped": plan.call("stop_tasks") or []}
 
 
 def main():
