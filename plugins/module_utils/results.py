@@ -37,6 +37,8 @@ KEEP_KEYS = frozenset(
         "attributes",
         "registered_resources",
         "remaining_resources",
+        # ssm_activation's diff: the activation's registration metadata, key -> value.
+        "RegistrationMetadata",
         # ecs_task_definition's diff: the RegisterTaskDefinition request as the user wrote it (AWS's casing).
         "definition",
     )

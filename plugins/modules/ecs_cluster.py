@@ -106,16 +106,6 @@ options:
           - V("") removes the default (the namespace itself stays in Cloud Map).
         type: str
         required: true
-  tags:
-    description:
-      - Tags of the cluster. When omitted, tags are left as they are.
-    type: dict
-    aliases: [resource_tags]
-  purge_tags:
-    description:
-      - Remove tags not in O(tags). Tags whose key starts with C(aws:) are never removed.
-    type: bool
-    default: true
   create_service_linked_role:
     description:
       - Create the ECS service-linked role C(AWSServiceRoleForECS) (path C(/aws-service-role/ecs.amazonaws.com/)) when it is
@@ -141,10 +131,12 @@ options:
 notes:
   - The service-linked role is created once per account; after it is made, cluster creation is retried for about a minute
     while IAM spreads the news.
-  - Returned RV(cluster) keeps AWS's keys. In check mode it is the cluster as it is now (empty when it would be created).
+  - Returned RV(cluster) is ECS's object in snake_case, tags as a dict. In check mode it is the cluster as it is now (empty when it
+    would be created). The diff shows the CreateCluster request's fields, in snake_case too.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - amazon.aws.tags
   - amazon.aws.boto3
   - hybridops.ecs_anywhere.attributes
 """
@@ -188,16 +180,18 @@ EXAMPLES = r"""
 RETURN = r"""
 cluster:
   description:
-    - The cluster as ECS DescribeClusters returns it (AWS's keys), with settings, configuration, attachments and tags.
-    - After deletion, the cluster ECS returned (status C(INACTIVE)); empty when there was none.
+    - The cluster as ECS DescribeClusters returns it, with settings, configuration, attachments and tags, in snake_case
+      as every module of this collection returns AWS objects.
+    - After deletion, the cluster ECS returned (status C(INACTIVE)); empty when there was none. In check mode the cluster
+      as it is now (empty when it would be created).
   returned: always
   type: dict
   contains:
-    clusterArn:
+    cluster_arn:
       description: The cluster's ARN.
       type: str
       sample: arn:aws:ecs:us-east-1:123456789012:cluster/edge
-    clusterName:
+    cluster_name:
       description: The cluster's name.
       type: str
       sample: edge
@@ -209,27 +203,87 @@ cluster:
       description: Cluster settings.
       type: list
       elements: dict
-      sample: [{"name": "containerInsights", "value": "enabled"}]
+      contains:
+        name:
+          description: The setting, C(containerInsights).
+          type: str
+          sample: containerInsights
+        value:
+          description: Its value.
+          type: str
+          sample: enabled
     configuration:
-      description: The ECS Exec configuration.
+      description: The ECS Exec configuration; absent when the cluster has none.
       type: dict
-      sample: {"executeCommandConfiguration": {"logging": "DEFAULT"}}
-    capacityProviders:
+      contains:
+        execute_command_configuration:
+          description: How ECS Exec encrypts and logs.
+          type: dict
+          contains:
+            kms_key_id:
+              description: KMS key of the session data.
+              type: str
+              sample: arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9
+            logging:
+              description: C(DEFAULT), C(NONE) or C(OVERRIDE).
+              type: str
+              sample: OVERRIDE
+            log_configuration:
+              description: Where the output goes with C(OVERRIDE).
+              type: dict
+              contains:
+                cloud_watch_log_group_name:
+                  description: CloudWatch Logs group.
+                  type: str
+                  sample: /ecs/edge/exec
+                cloud_watch_encryption_enabled:
+                  description: Whether the log group is encrypted.
+                  type: bool
+                  sample: false
+                s3_bucket_name:
+                  description: S3 bucket.
+                  type: str
+                  sample: edge-exec-logs
+                s3_encryption_enabled:
+                  description: Whether the bucket is encrypted.
+                  type: bool
+                  sample: true
+                s3_key_prefix:
+                  description: Prefix of the S3 objects.
+                  type: str
+                  sample: exec/
+    capacity_providers:
       description: Capacity providers of the cluster.
       type: list
       elements: str
       sample: [FARGATE]
-    defaultCapacityProviderStrategy:
+    default_capacity_provider_strategy:
       description: The default capacity provider strategy.
       type: list
       elements: dict
-      sample: [{"capacityProvider": "FARGATE", "weight": 1, "base": 0}]
-    serviceConnectDefaults:
-      description: The default Service Connect namespace (its ARN).
+      contains:
+        capacity_provider:
+          description: Name of the capacity provider.
+          type: str
+          sample: FARGATE
+        weight:
+          description: Relative share of tasks.
+          type: int
+          sample: 1
+        base:
+          description: Tasks placed on this provider first.
+          type: int
+          sample: 0
+    service_connect_defaults:
+      description: The default Service Connect namespace; absent when there is none.
       type: dict
-      sample: {"namespace": "arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-abcdefgh"}
+      contains:
+        namespace:
+          description: The namespace's ARN.
+          type: str
+          sample: arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-abcdefgh
     tags:
-      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict).
+      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict, keys as they are).
       type: dict
       sample: {"team": "edge"}
 service_linked_role_created:

@@ -23,7 +23,7 @@ options:
     aliases: [clusters]
   count_external_instances:
     description:
-      - Count each cluster's external (C(mi-)) container instances, in RV(clusters[].externalContainerInstancesCount).
+      - Count each cluster's external (C(mi-)) container instances, in RV(clusters[].external_container_instances_count).
       - Costs one list and one describe call per 100 instances of each cluster; turn off for very large clusters.
     type: bool
     default: true
@@ -46,23 +46,23 @@ EXAMPLES = r"""
 
 - name: Show the count
   ansible.builtin.debug:
-    msg: "{{ edge.clusters[0].externalContainerInstancesCount | default(0) }} external instances"
+    msg: "{{ edge.clusters[0].external_container_instances_count | default(0) }} external instances"
 """
 
 RETURN = r"""
 clusters:
   description:
-    - The clusters found, as ECS DescribeClusters returns them (AWS's keys), with settings, configuration,
-      statistics, attachments and tags included.
+    - The clusters found, as ECS DescribeClusters returns them, with settings, configuration, statistics, attachments and
+      tags included, in snake_case as every module of this collection returns AWS objects.
   returned: always
   type: list
   elements: dict
   contains:
-    clusterArn:
+    cluster_arn:
       description: The cluster's ARN.
       type: str
       sample: arn:aws:ecs:us-east-1:123456789012:cluster/edge
-    clusterName:
+    cluster_name:
       description: The cluster's name.
       type: str
       sample: edge
@@ -70,33 +70,46 @@ clusters:
       description: C(ACTIVE), C(PROVISIONING), C(DEPROVISIONING), C(FAILED) or C(INACTIVE).
       type: str
       sample: ACTIVE
-    registeredContainerInstancesCount:
+    registered_container_instances_count:
       description: Container instances registered to the cluster, EC2 and external together.
       type: int
       sample: 3
-    externalContainerInstancesCount:
+    external_container_instances_count:
       description: Of those, how many are ECS Anywhere (external) instances. Present when O(count_external_instances=true).
       type: int
       sample: 3
-    runningTasksCount:
+    running_tasks_count:
       description: Tasks in the RUNNING state.
       type: int
       sample: 4
-    pendingTasksCount:
+    pending_tasks_count:
       description: Tasks in the PENDING state.
       type: int
       sample: 0
-    activeServicesCount:
+    active_services_count:
       description: Services in the ACTIVE state.
       type: int
       sample: 1
+    capacity_providers:
+      description: Capacity providers of the cluster.
+      type: list
+      elements: str
+      sample: [FARGATE]
     settings:
-      description: Cluster settings such as C(containerInsights).
+      description: Cluster settings.
       type: list
       elements: dict
-      sample: [{"name": "containerInsights", "value": "enabled"}]
+      contains:
+        name:
+          description: The setting, C(containerInsights).
+          type: str
+          sample: containerInsights
+        value:
+          description: Its value.
+          type: str
+          sample: enabled
     tags:
-      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict).
+      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict, keys as they are).
       type: dict
       sample: {"team": "edge"}
 missing:

@@ -100,6 +100,7 @@ container_instances:
     status_reason:
       description: Why the instance has its status, when ECS says.
       type: str
+      sample: Instance deregistration forced by user
     agent_connected:
       description: Whether the ECS agent is connected to ECS.
       type: bool
@@ -107,6 +108,7 @@ container_instances:
     agent_update_status:
       description: State of an agent update, if one was asked for.
       type: str
+      sample: UPDATED
     running_tasks_count:
       description: Tasks in the RUNNING state.
       type: int
@@ -122,6 +124,7 @@ container_instances:
     agent_hash:
       description: ECS agent build.
       type: str
+      sample: a1b2c3d
     docker_version:
       description: Docker version, without the C(DockerVersion:) prefix the agent reports.
       type: str
@@ -145,9 +148,11 @@ container_instances:
     capacity_provider_name:
       description: Its capacity provider, if any.
       type: str
+      sample: edge-workers
     health_status:
       description: Overall health ECS reports, when it does.
       type: str
+      sample: OK
     tags:
       description: Tags as a dict.
       type: dict

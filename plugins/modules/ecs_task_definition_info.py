@@ -55,7 +55,7 @@ EXAMPLES = r"""
 
 - name: Show the image the latest revision runs
   ansible.builtin.debug:
-    msg: "{{ edge_web.task_definitions[0].containerDefinitions[0].image }}"
+    msg: "{{ edge_web.task_definitions[0].container_definitions[0].image }}"
 
 - name: List every ACTIVE revision of a family
   hybridops.ecs_anywhere.ecs_task_definition_info:
@@ -71,13 +71,13 @@ EXAMPLES = r"""
 RETURN = r"""
 task_definitions:
   description:
-    - The task definitions found, as ECS DescribeTaskDefinition returns them (AWS's keys), each with its
-      tags as a dict under C(tags).
+    - The task definitions found, as ECS DescribeTaskDefinition returns them, in snake_case as every module of this
+      collection returns AWS objects, each with its tags as a dict under C(tags).
   returned: always
   type: list
   elements: dict
   contains:
-    taskDefinitionArn:
+    task_definition_arn:
       description: The revision's ARN.
       type: str
       sample: arn:aws:ecs:eu-west-1:123456789012:task-definition/edge-web:3
@@ -93,11 +93,11 @@ task_definitions:
       description: C(ACTIVE), C(INACTIVE) or C(DELETE_IN_PROGRESS).
       type: str
       sample: ACTIVE
-    networkMode:
+    network_mode:
       description: The network mode.
       type: str
       sample: bridge
-    requiresCompatibilities:
+    requires_compatibilities:
       description: The launch types the definition was checked against.
       type: list
       elements: str
@@ -107,11 +107,126 @@ task_definitions:
       type: list
       elements: str
       sample: [EXTERNAL, EC2]
-    containerDefinitions:
-      description: The containers, as ECS returns them.
+    cpu:
+      description: Task-level CPU units, when set.
+      type: str
+      sample: "256"
+    memory:
+      description: Task-level memory in MiB, when set.
+      type: str
+      sample: "512"
+    task_role_arn:
+      description: The IAM role the containers assume, when set.
+      type: str
+      sample: arn:aws:iam::123456789012:role/edgeWebTask
+    execution_role_arn:
+      description: The IAM role the agent pulls images and writes logs with, when set.
+      type: str
+      sample: arn:aws:iam::123456789012:role/ecsTaskExecutionRole
+    container_definitions:
+      description:
+        - The containers, as ECS returns them, in snake_case like the rest of the object (as community.aws's
+          C(ecs_taskdefinition_info) returns them); maps whose keys are data keep their keys (C(docker_labels),
+          C(log_configuration.options)).
       type: list
       elements: dict
-      sample: [{"name": "web", "image": "public.ecr.aws/nginx/nginx:1.27", "essential": true, "cpu": 0, "memory": 256}]
+      contains:
+        name:
+          description: The container's name.
+          type: str
+          sample: web
+        image:
+          description: Its image.
+          type: str
+          sample: public.ecr.aws/nginx/nginx:1.27
+        cpu:
+          description: CPU units reserved for it.
+          type: int
+          sample: 0
+        memory:
+          description: Its hard memory limit in MiB.
+          type: int
+          sample: 256
+        essential:
+          description: Whether the task stops when it does.
+          type: bool
+          sample: true
+        port_mappings:
+          description: Its port mappings.
+          type: list
+          elements: dict
+          contains:
+            container_port:
+              description: The port in the container.
+              type: int
+              sample: 80
+            host_port:
+              description: The port on the host.
+              type: int
+              sample: 8080
+            protocol:
+              description: C(tcp) or C(udp).
+              type: str
+              sample: tcp
+        environment:
+          description: Its environment variables, names and values as written.
+          type: list
+          elements: dict
+          contains:
+            name:
+              description: The variable's name.
+              type: str
+              sample: SITE
+            value:
+              description: Its value.
+              type: str
+              sample: edge
+        docker_labels:
+          description: Its Docker labels, keys as written.
+          type: dict
+          sample: {"com.example.Team": "edge"}
+        log_configuration:
+          description: Its log driver; C(options) keeps the driver's keys as written.
+          type: dict
+          contains:
+            log_driver:
+              description: The log driver.
+              type: str
+              sample: awslogs
+            options:
+              description: The driver's options, keys as written.
+              type: dict
+              sample: {"awslogs-group": "/ecs/edge-web", "awslogs-region": "eu-west-1"}
+    volumes:
+      description: The task's volumes.
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: The volume's name.
+          type: str
+          sample: data
+        host:
+          description: A bind mount from the host, when it is one.
+          type: dict
+          contains:
+            source_path:
+              description: The path on the host.
+              type: str
+              sample: /srv/edge
+    placement_constraints:
+      description: Where its tasks may be placed.
+      type: list
+      elements: dict
+      contains:
+        type:
+          description: C(memberOf).
+          type: str
+          sample: memberOf
+        expression:
+          description: A cluster query language expression.
+          type: str
+          sample: attribute:site == lab
     tags:
       description: The revision's tags, as a dict.
       type: dict

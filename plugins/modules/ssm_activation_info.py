@@ -46,67 +46,69 @@ EXAMPLES = r"""
 
 - name: Show the usable ones with what they have left
   ansible.builtin.debug:
-    msg: "{{ item.ActivationId }}: {{ item.RegistrationsLeft }} registrations left until {{ item.ExpirationDate }}"
-  loop: "{{ onboarding.activations | selectattr('Usable') }}"
+    msg: "{{ item.activation_id }}: {{ item.registrations_left }} registrations left until {{ item.expiration_date }}"
+  loop: "{{ onboarding.activations | selectattr('usable') }}"
 """
 
 RETURN = r"""
 activations:
-  description: The activations found, as DescribeActivations returns them (AWS's keys), plus C(Name), C(Usable) and C(RegistrationsLeft).
+  description:
+    - The activations found, as DescribeActivations returns them, in snake_case as every module of this collection returns
+      AWS objects, plus RV(activations[].name), RV(activations[].usable) and RV(activations[].registrations_left).
   returned: always
   type: list
   elements: dict
   contains:
-    ActivationId:
+    activation_id:
       description: The activation's ID.
       type: str
       sample: 2a2dbd2a-36a2-4d1a-a9c1-4a0c1d2e3f4a
-    Name:
+    name:
       description: The activation's name (its C(hybridops:activation-name) tag); null when it has none.
       type: str
       sample: edge-onboarding
-    Description:
+    description:
       description: Its description.
       type: str
       sample: Hosts of the edge site
-    DefaultInstanceName:
+    default_instance_name:
       description: The name registered instances get.
       type: str
       sample: edge
-    IamRole:
+    iam_role:
       description: The IAM role registered instances get.
       type: str
       sample: ecsAnywhereRole
-    RegistrationLimit:
+    registration_limit:
       description: How many hosts may register.
       type: int
       sample: 3
-    RegistrationsCount:
+    registrations_count:
       description: How many have.
       type: int
       sample: 1
-    RegistrationsLeft:
+    registrations_left:
       description: How many more may.
       type: int
       sample: 2
-    CreatedDate:
+    created_date:
       description: When it was created (ISO 8601).
       type: str
       sample: "2030-01-29T12:00:00+00:00"
-    ExpirationDate:
+    expiration_date:
       description: When it expires (ISO 8601).
       type: str
       sample: "2030-01-31T12:00:00+00:00"
-    Expired:
+    expired:
       description: Whether it has.
       type: bool
       sample: false
-    Usable:
-      description: Not expired, and registrations left.
+    usable:
+      description: Not expired, registrations left (and, for M(hybridops.ecs_anywhere.ssm_activation), the IAM role asked for).
       type: bool
       sample: true
-    Tags:
-      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict).
+    tags:
+      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict, keys as they are).
       type: dict
       sample: {"hybridops:activation-name": "edge-onboarding"}
 """
