@@ -50,6 +50,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - hybridops.ecs_anywhere.aws_objects.clusters
 clusters:
   description:
     - The clusters found, as ECS DescribeClusters returns them, with settings, configuration, statistics, attachments and
@@ -57,61 +59,6 @@ clusters:
   returned: always
   type: list
   elements: dict
-  contains:
-    cluster_arn:
-      description: The cluster's ARN.
-      type: str
-      sample: arn:aws:ecs:us-east-1:123456789012:cluster/edge
-    cluster_name:
-      description: The cluster's name.
-      type: str
-      sample: edge
-    status:
-      description: C(ACTIVE), C(PROVISIONING), C(DEPROVISIONING), C(FAILED) or C(INACTIVE).
-      type: str
-      sample: ACTIVE
-    registered_container_instances_count:
-      description: Container instances registered to the cluster, EC2 and external together.
-      type: int
-      sample: 3
-    external_container_instances_count:
-      description: Of those, how many are ECS Anywhere (external) instances. Present when O(count_external_instances=true).
-      type: int
-      sample: 3
-    running_tasks_count:
-      description: Tasks in the RUNNING state.
-      type: int
-      sample: 4
-    pending_tasks_count:
-      description: Tasks in the PENDING state.
-      type: int
-      sample: 0
-    active_services_count:
-      description: Services in the ACTIVE state.
-      type: int
-      sample: 1
-    capacity_providers:
-      description: Capacity providers of the cluster.
-      type: list
-      elements: str
-      sample: [FARGATE]
-    settings:
-      description: Cluster settings.
-      type: list
-      elements: dict
-      contains:
-        name:
-          description: The setting, C(containerInsights).
-          type: str
-          sample: containerInsights
-        value:
-          description: Its value.
-          type: str
-          sample: enabled
-    tags:
-      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict, keys as they are).
-      type: dict
-      sample: {"team": "edge"}
 missing:
   description: Names from O(names) that match no active or inactive cluster.
   returned: always

@@ -183,7 +183,7 @@ tasks:
           elements: dict
           contains:
             name:
-              description: The container's name.
+              description: The container they apply to.
               type: str
               sample: worker
             command:
@@ -210,7 +210,7 @@ tasks:
       elements: dict
       contains:
         name:
-          description: The container's name.
+          description: Its name in the task definition.
           type: str
           sample: worker
         last_status:
@@ -283,7 +283,7 @@ stop_reasons:
       elements: dict
       contains:
         name:
-          description: The container's name.
+          description: Which container.
           type: str
           sample: app
         exit_code:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ansible.utils.plugin_docs import add_fragments
 
+from ansible_collections.hybridops.ecs_anywhere.plugins.doc_fragments import aws_objects
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import KEEP_KEYS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import snake_case_key
 
@@ -15,11 +17,26 @@ MODULES = sorted((Path(__file__).resolve().parents[4] / "plugins" / "modules").g
 DATA_KEYED = {snake_case_key(key) for key in KEEP_KEYS}
 
 
-def documentation(path, name):
-    """A module's RETURN (or another doc string), read without importing the module."""
+class Fragments:
+    """The fragments a RETURN may extend, found as ansible's fragment loader finds them: this collection's aws_objects."""
+
+    FRAGMENTS = {"hybridops.ecs_anywhere.aws_objects": aws_objects.ModuleDocFragment}
+
+    @classmethod
+    def get(cls, name):
+        fragment = cls.FRAGMENTS.get(name)
+        if fragment is not None:
+            fragment.ansible_name = name
+        return fragment
+
+
+def documentation(path):
+    """A module's RETURN with its fragments, as ansible-doc shows it, read without importing the module."""
     for node in ast.parse(path.read_text()).body:
-        if isinstance(node, ast.Assign) and any(getattr(target, "id", None) == name for target in node.targets):
-            return yaml.safe_load(node.value.value)
+        if isinstance(node, ast.Assign) and any(getattr(target, "id", None) == "RETURN" for target in node.targets):
+            returned = yaml.safe_load(node.value.value)
+            add_fragments(returned, str(path), fragment_loader=Fragments, is_module=True, section="RETURN")
+            return returned
     return None
 
 
@@ -43,7 +60,7 @@ def problems(entries, path=""):
 
 @pytest.mark.parametrize("path", MODULES, ids=[path.stem for path in MODULES])
 def test_every_returned_key_is_documented(path):
-    assert problems(documentation(path, "RETURN")) == [], f"{path.stem}: RETURN is incomplete"
+    assert problems(documentation(path)) == [], f"{path.stem}: RETURN is incomplete"
 
 
 def test_the_walk_names_what_is_missing():
