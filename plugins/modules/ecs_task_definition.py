@@ -80,10 +80,10 @@ notes:
   - Safe when several runs (AWX slices) register the same definition at once; the oldest of their equal revisions
     is kept and the others deregistered, and RV(arn) names the kept one.
   - Casing. O(definition) is AWS's JSON and stays in AWS's casing. What the module returns is snake_case, as every module
-    of this collection returns it: RV(task_definition) is ECS's object converted whole, containers included, as
+    of this collection returns it, and RV(task_definition) is ECS's object converted whole, containers included, as
     community.aws's C(ecs_taskdefinition_info) returns it (tag keys, docker labels and log options keep their keys).
-    What the module shows back from O(definition) stays as written, so that it compares with your JSON: the diff
-    (C(diff.before.definition), C(diff.after.definition)) and the paths in RV(differences).
+    What the module shows back from O(definition) stays as written, so that it compares with your JSON, that is
+    the diff (C(diff.before.definition), C(diff.after.definition)) and the paths in RV(differences).
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
