@@ -678,7 +678,6 @@ _MANAGED_INSTANCE = """
 """
 
 
-
 def _contains(key, contains):
     """A RETURN fragment: ``key`` contains ``contains`` (the module's RETURN gives the key's description, type and returned)."""
     return f"{key}:\n  contains:\n{contains}"

@@ -23,7 +23,7 @@ options:
     aliases: [clusters]
   count_external_instances:
     description:
-      - Count each cluster's external (C(mi-)) container instances, in RV(clusters[].external_container_instances_count).
+      - Count each cluster's external (C(mi-)) container instances, in C(external_container_instances_count) of each of RV(clusters).
       - Costs one list and one describe call per 100 instances of each cluster; turn off for very large clusters.
     type: bool
     default: true

@@ -36,7 +36,7 @@ options:
     default: false
   lookup_host_names:
     description:
-      - Add each external instance's host name (RV(container_instances[].host_name)), read from SSM C(DescribeInstanceInformation).
+      - Add each external instance's host name (C(host_name) of RV(container_instances)), read from SSM C(DescribeInstanceInformation).
       - Always done when O(instances) names a host.
     type: bool
     default: false

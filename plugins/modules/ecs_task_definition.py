@@ -136,7 +136,7 @@ extends_documentation_fragment:
 task_definition:
   description:
     - The task definition as ECS returns it, in snake_case as every module of this collection returns AWS objects, its
-      containers included (RV(task_definition.container_definitions)); O(definition) stays in AWS's casing as written.
+      containers included (its C(container_definitions)); O(definition) stays in AWS's casing as written.
     - In check mode, when a new revision would be registered, the latest existing revision, or empty when there is none.
       Empty with O(state=absent).
   returned: always

@@ -133,7 +133,7 @@ extends_documentation_fragment:
 activation:
   description:
     - The activation kept or created, as DescribeActivations returns it, in snake_case as every module of this collection
-      returns AWS objects, plus RV(activation.name), RV(activation.usable) and RV(activation.registrations_left).
+      returns AWS objects, plus C(name), C(usable) and C(registrations_left).
     - Empty in check mode when one would be created, and with O(state=absent).
   returned: always
   type: dict

@@ -56,7 +56,7 @@ extends_documentation_fragment:
 activations:
   description:
     - The activations found, as DescribeActivations returns them, in snake_case as every module of this collection returns
-      AWS objects, plus RV(activations[].name), RV(activations[].usable) and RV(activations[].registrations_left).
+      AWS objects, plus C(name), C(usable) and C(registrations_left).
   returned: always
   type: list
   elements: dict

@@ -49,7 +49,7 @@ options:
         others to what AWS returns.
     type: dict
   include_tags:
-    description: Read each instance's tags into RV(instances[].Tags) (one ListTagsForResource call per instance).
+    description: Read each instance's tags into C(tags) of RV(instances) (one ListTagsForResource call per instance).
     type: bool
     default: true
 extends_documentation_fragment:
@@ -86,7 +86,7 @@ extends_documentation_fragment:
 instances:
   description:
     - The instances found, as DescribeInstanceInformation returns them, in snake_case as every module of this collection
-      returns AWS objects, plus RV(instances[].tags).
+      returns AWS objects, plus C(tags).
   returned: always
   type: list
   elements: dict

@@ -98,7 +98,10 @@ def test_the_diff_is_snake_case_but_for_the_definition_the_user_wrote():
     definition = {"family": "web", "containerDefinitions": [{"name": "web", "dockerLabels": {"A": "1"}}]}
     diff = {"before": {"definition": definition, "tags": {"Team": "x"}}, "after": {"desiredCount": 2, "autoScalingGroupProvider": {"autoScalingGroupArn": "a"}}}
     assert snake_case_result({"diff": diff, "changed": True}) == {
-        "diff": {"before": {"definition": definition, "tags": {"Team": "x"}}, "after": {"desired_count": 2, "auto_scaling_group_provider": {"auto_scaling_group_arn": "a"}}},
+        "diff": {
+            "before": {"definition": definition, "tags": {"Team": "x"}},
+            "after": {"desired_count": 2, "auto_scaling_group_provider": {"auto_scaling_group_arn": "a"}},
+        },
         "changed": True,
     }
 
