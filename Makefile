@@ -107,14 +107,14 @@ docs-lint: venv collection-link
 	$(BIN)/python -m pytest -p no:cacheprovider tests/docs/test_docs_lint.py $(PYTEST_ARGS)
 
 # The collection's docs site (antsibull-docs sphinx-init + its build), offline: intersphinx off, so no inventory is
-# fetched (tests/docs/site.py); Sphinx with -W, so a warning fails the build. Output: build/docs/build/html. About 60 s here.
+# fetched (tests/docs/offline_site.py); Sphinx with -W, so a warning fails the build. Output: build/docs/build/html. About 60 s here.
 DOCS := $(BUILD)/docs
 docs: venv collection-link
 	rm -rf $(DOCS) && mkdir -m 700 -p $(DOCS)
 	$(BIN)/antsibull-docs sphinx-init --use-current --dest-dir $(DOCS) --no-add-antsibull-docs-version --fail-on-error \
 		--project hybridops.ecs_anywhere --title "hybridops.ecs_anywhere" --html-short-title hybridops.ecs_anywhere \
 		--copyright "Hybridops Maintainers" hybridops.ecs_anywhere
-	$(BIN)/python tests/docs/site.py $(DOCS)
+	$(BIN)/python tests/docs/offline_site.py $(DOCS)
 	cd $(DOCS) && ./build.sh
 
 # The pages as a browser shows them: Debian's chromium, headless, and fonts for it (installed as testbed-deps installs

@@ -1,6 +1,6 @@
 """Make the site that `antsibull-docs sphinx-init` generated build offline (`make docs`).
 
-    python tests/docs/site.py build/docs
+    python tests/docs/offline_site.py build/docs
 
 sphinx-init's conf.py fetches Sphinx inventories of Python's, Jinja's and Ansible's docs (intersphinx). Here nothing
 is fetched: the mapping is replaced by one local inventory, written beside conf.py, that holds only the labels of
@@ -23,7 +23,7 @@ LABELS = {
                                        "Ansible Configuration Settings"),
 }
 CONF_TAIL = f"""
-# tests/docs/site.py (make docs): offline. No inventory is fetched; the labels of Ansible's docs that antsibull-docs'
+# tests/docs/offline_site.py (make docs): offline. No inventory is fetched; the labels of Ansible's docs that antsibull-docs'
 # templates link to come from a local inventory.
 intersphinx_mapping = {{
     'ansible_devel': ({ANSIBLE_DOCS!r}, '../{INVENTORY}'),
