@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import tarfile
+from collections import namedtuple
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,8 @@ PROBLEM = re.compile(r"^(WARNING|ERROR|CRITICAL): ")
 # one above it), and ansible-lint looks for an imported collection playbook at <path>/ansible_collections/<ns>/<name>/
 # playbooks/: so every `import_playbook: <our fqcn>.<playbook>` (the AWX wrappers in awx/) is "not found" there, while
 # ansible-core finds it. Only a playbook that the tarball does hold is excused.
-MISSING_PLAYBOOK = re.compile(r"^WARNING: ERROR +Failed to find (?P<fqcn>[\w.]+) playbook\.$")
+MISSING_PLAYBOOK = re.compile(r"^WARNING: ERROR +Failed to find (?P<collection>\w+\.\w+)\.(?P<playbook>\w+) playbook\.$")
+Imported = namedtuple("Imported", "returncode lines members result")
 
 
 def classify(lines, members):
@@ -45,9 +47,9 @@ def classify(lines, members):
         if not PROBLEM.match(line):
             continue
         missing = MISSING_PLAYBOOK.match(line)
-        if missing:
-            prefix, _, playbook = missing["fqcn"].rpartition(".")
-            if prefix == FQCN and {f"playbooks/{playbook}.yml", f"playbooks/{playbook}.yaml"} & set(members):
+        if missing and missing["collection"] == FQCN:
+            playbook = missing["playbook"]
+            if {f"playbooks/{playbook}.yml", f"playbooks/{playbook}.yaml"} & set(members):
                 excused.append(line)
                 continue
         problems.append(line)
@@ -98,31 +100,29 @@ def imported():
     with tarfile.open(TARBALL) as tar:
         members = tar.getnames()
     result = json.loads(result_file.read_text(encoding="utf-8")) if result_file.is_file() else None
-    return process.returncode, log.splitlines(), members, result
+    return Imported(process.returncode, log.splitlines(), members, result)
 
 
 def test_import_completes(imported):
-    returncode, lines, _, result = imported
-    assert returncode == 0, "\n".join(lines[-30:])
-    assert "Importer processing completed successfully" in lines, "\n".join(lines[-30:])
-    assert result is not None
+    tail = "\n".join(imported.lines[-30:])
+    assert imported.returncode == 0, tail
+    assert "Importer processing completed successfully" in imported.lines, tail
+    assert imported.result is not None
 
 
 def test_no_warning_from_the_collection(imported):
-    _, lines, members, _ = imported
-    problems, excused = classify(lines, members)
+    problems, excused = classify(imported.lines, imported.members)
     assert not problems, "galaxy-importer (build/galaxy-import/importer.log):\n" + "\n".join(problems)
     # What is excused is the importer's path handling (see MISSING_PLAYBOOK): one line per AWX wrapper at most.
     assert len(excused) <= len(list((REPO / "awx").glob("*.yml")))
 
 
 def test_every_module_documented_and_every_role_has_a_readme(imported):
-    _, _, _, result = imported
-    contents = result["docs_blob"]["contents"]
+    contents = imported.result["docs_blob"]["contents"]
     modules = {path.stem for path in (REPO / "plugins" / "modules").glob("*.py") if path.stem != "__init__"}
     roles = {path.name for path in (REPO / "roles").iterdir() if path.is_dir()}
     documented = {c["content_name"] for c in contents if c["content_type"] == "module" and c["doc_strings"]}
     with_readme = {c["content_name"] for c in contents if c["content_type"] == "role" and c["readme_html"]}
     assert documented == modules
     assert with_readme == roles
-    assert result["docs_blob"]["collection_readme"]["html"]
+    assert imported.result["docs_blob"]["collection_readme"]["html"]
