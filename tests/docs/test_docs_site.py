@@ -2,9 +2,10 @@
 
 Headless Chromium (Debian's `chromium`) opens the module page of ecs_service and the role page of ecs_agent from
 build/docs/build/html, and the DOM it ends up with is checked: the title, the option tables, the examples (module) and
-each entry point (role). A screenshot of each page is kept in build/docs/screenshots/ as an artifact.
+each entry point (role). A screenshot of each page is kept in build/docs/screenshots/ as an artifact. CHROMIUM names another Chromium-based browser.
 """
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -73,9 +74,10 @@ class Page(HTMLParser):
 
 
 def chromium():
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    """Debian's chromium (`make docs-deps`), or the browser CHROMIUM names (e.g. a CI runner's Chrome)."""
+    path = shutil.which(os.environ.get("CHROMIUM") or "chromium")
     if not path:
-        pytest.fail("chromium is not installed: `make docs-deps` installs Debian's chromium")
+        pytest.fail("chromium is not installed: `make docs-deps` installs Debian's chromium (or set CHROMIUM)")
     return path
 
 
