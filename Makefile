@@ -73,8 +73,19 @@ ansible-lint: venv collection-link
 changelog-lint: venv
 	$(BIN)/antsibull-changelog lint
 
-sanity: venv
+sanity: venv sanity-deps
 	$(BIN)/python tests/sanity/run.py
+
+# Programs ansible-test's sanity tests run; without one it skips its test with a warning (tests/sanity/run.py fails then).
+SANITY_APT_PACKAGES := shellcheck
+.PHONY: sanity-deps
+sanity-deps:
+	@missing=$$(for p in $(SANITY_APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 
 units: venv collection-link
 	$(BIN)/python -m pytest tests/unit tests/fake_aws tests/roles/test_plan.py tests/bench tests/sanity/test_run.py $(PYTEST_ARGS)
@@ -86,7 +97,7 @@ integration: venv collection-link
 # newest on PyPI, and amazon.aws at its floor, each in a venv of its own under build/matrix (kept while its lock file in
 # requirements/matrix/ is unchanged). `make matrix NAMES="core-2.19 core-2.20"` runs some of them.
 .PHONY: matrix
-matrix: venv collection-link
+matrix: venv collection-link sanity-deps
 	$(BIN)/python tests/matrix/run.py $(NAMES)
 
 build: venv

@@ -33,6 +33,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import normali
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
+from .results import snake_case_result
+
 
 class Failure(Exception):
     """What fails a module besides an AWS error: the message, and ``details`` that go into the failure result."""
@@ -187,6 +189,8 @@ def _counting_clients(module, progress):
 def failures_reported(module):
     """Run a module's body: an AWS error fails the module as amazon.aws reports it, a refusal with its message and details.
 
+    What a failure returns besides its message is in the casing of every result (``results.snake_case_result``).
+
     Clients made inside the block count their writes; a failure after a write says ``changed: true`` with the reported result.
     """
     progress = Progress()
@@ -196,10 +200,10 @@ def failures_reported(module):
     except AnsibleAWSError as e:
         partial = _partial(progress)
         if e.exception:
-            module.fail_json_aws(e.exception, msg=e.message, **dict(partial, **e.kwargs))
-        module.fail_json(msg=e.message or str(e), **dict(partial, **e.kwargs))
+            module.fail_json_aws(e.exception, msg=e.message, **snake_case_result(dict(partial, **e.kwargs)))
+        module.fail_json(msg=e.message or str(e), **snake_case_result(dict(partial, **e.kwargs)))
     except Failure as e:
-        module.fail_json(msg=str(e), **dict(_partial(progress), **e.details))
+        module.fail_json(msg=str(e), **snake_case_result(dict(_partial(progress), **e.details)))
     finally:
         if make is not None:
             module.client = make

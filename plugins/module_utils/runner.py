@@ -19,6 +19,9 @@
 Only this file looks at check mode, diff mode and the ``wait``/``wait_timeout`` options. Clients are made on
 first use (``self.clients.ecs``), so a run that only reads builds only the clients it reads with. Info modules
 subclass ``Facts`` and supply ``gather()``.
+
+Resources and facts return AWS objects as AWS gives them; ``run`` returns every result in snake_case, tags as a dict
+(``results.snake_case_result``), so no module converts casing itself.
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
@@ -26,6 +29,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from .errors import Refused
 from .errors import failures_reported
+from .results import snake_case_result
 from .rules import refuse_broken_rules
 
 
@@ -149,4 +153,4 @@ def run(resource_class, argument_spec, **options):
             result = dict(resource.gather(), changed=False)
         else:
             result = converge(resource, module.check_mode, module._diff, progress)
-    module.exit_json(**result)
+    module.exit_json(**snake_case_result(result))

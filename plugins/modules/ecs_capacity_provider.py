@@ -80,16 +80,6 @@ options:
       - Whether ECS drains the group's container instances gracefully before they are terminated. AWS's default is V(ENABLED).
     type: str
     choices: [ENABLED, DISABLED]
-  tags:
-    description:
-      - Tags of the capacity provider. When omitted, tags are left as they are.
-    type: dict
-    aliases: [resource_tags]
-  purge_tags:
-    description:
-      - Remove tags not in O(tags). Tags whose key starts with C(aws:) are never removed.
-    type: bool
-    default: true
   wait:
     description:
       - Wait until the capacity provider's update status settles (C(CREATE_COMPLETE), C(UPDATE_COMPLETE)), or until it is deleted.
@@ -101,7 +91,8 @@ options:
     type: int
     default: 300
 notes:
-  - Returned RV(capacity_provider) keeps AWS's keys. In check mode it is the capacity provider as it is now (empty when it would be created).
+  - Returned RV(capacity_provider) is ECS's object in snake_case, tags as a dict; so is the diff. In check mode it is the
+    capacity provider as it is now (empty when it would be created).
   - The clusters a capacity provider is attached to are found with C(ListClusters) and C(DescribeClusters), for O(state=absent).
 seealso:
   - module: hybridops.ecs_anywhere.ecs_capacity_provider_info
@@ -109,6 +100,7 @@ seealso:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - amazon.aws.tags
   - amazon.aws.boto3
   - hybridops.ecs_anywhere.attributes
 """
@@ -154,51 +146,15 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - hybridops.ecs_anywhere.aws_objects.capacity_provider
 capacity_provider:
   description:
-    - The capacity provider as ECS DescribeCapacityProviders returns it (AWS's keys), with tags.
+    - The capacity provider as ECS DescribeCapacityProviders returns it, with tags, in snake_case as every module of this
+      collection returns AWS objects.
     - After deletion, the capacity provider ECS returned; empty when there was none.
   returned: always
   type: dict
-  contains:
-    capacityProviderArn:
-      description: The capacity provider's ARN.
-      type: str
-      sample: arn:aws:ecs:us-east-1:123456789012:capacity-provider/edge-workers
-    name:
-      description: The capacity provider's name.
-      type: str
-      sample: edge-workers
-    status:
-      description: C(ACTIVE), or C(INACTIVE) once deleted.
-      type: str
-      sample: ACTIVE
-    updateStatus:
-      description: How the last create, update or delete went, such as C(UPDATE_COMPLETE).
-      type: str
-      sample: UPDATE_COMPLETE
-    updateStatusReason:
-      description: Why the last update failed, when it did.
-      type: str
-      sample: ""
-    autoScalingGroupProvider:
-      description: The Auto Scaling group and how ECS manages it.
-      type: dict
-      sample:
-        autoScalingGroupArn: >-
-          arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:5b4d1c1e-1f2a-4c3b-9d8e-0a1b2c3d4e5f:autoScalingGroupName/edge-workers
-        managedScaling:
-          status: ENABLED
-          targetCapacity: 90
-          minimumScalingStepSize: 1
-          maximumScalingStepSize: 10
-          instanceWarmupPeriod: 300
-        managedTerminationProtection: DISABLED
-        managedDraining: ENABLED
-    tags:
-      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict).
-      type: dict
-      sample: {"team": "edge"}
 """
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs import capacity_provider as api
@@ -213,7 +169,6 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capaci
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import CLIENTS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import apply_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import tags_as_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Resource
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
@@ -331,7 +286,7 @@ class CapacityProvider(Resource):
         return resource if deleted else api.get_capacity_provider(self.clients.ecs, self.params["name"])
 
     def result(self, plan, resource):
-        return {"capacity_provider": tags_as_dict(resource or {})}
+        return {"capacity_provider": resource or {}}
 
 
 def main():

@@ -39,58 +39,22 @@ EXAMPLES = r"""
 
 - name: Show which Auto Scaling group each one uses
   ansible.builtin.debug:
-    msg: "{{ item.name }}: {{ item.autoScalingGroupProvider.autoScalingGroupArn | default('AWS Fargate') }}"
+    msg: "{{ item.name }}: {{ item.auto_scaling_group_provider.auto_scaling_group_arn | default('AWS Fargate') }}"
   loop: "{{ providers.capacity_providers }}"
   loop_control:
     label: "{{ item.name }}"
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - hybridops.ecs_anywhere.aws_objects.capacity_providers
 capacity_providers:
   description:
-    - The capacity providers found, as ECS DescribeCapacityProviders returns them (AWS's keys), with tags.
+    - The capacity providers found, as ECS DescribeCapacityProviders returns them, with tags, in snake_case as every module
+      of this collection returns AWS objects.
   returned: always
   type: list
   elements: dict
-  contains:
-    capacityProviderArn:
-      description: The capacity provider's ARN.
-      type: str
-      sample: arn:aws:ecs:us-east-1:123456789012:capacity-provider/edge-workers
-    name:
-      description: The capacity provider's name.
-      type: str
-      sample: edge-workers
-    status:
-      description: C(ACTIVE), or C(INACTIVE) once deleted (AWS may list deleted ones for a while).
-      type: str
-      sample: ACTIVE
-    type:
-      description: C(EC2_AUTOSCALING), C(FARGATE), C(FARGATE_SPOT) or C(MANAGED_INSTANCES), when AWS gives it.
-      type: str
-      sample: EC2_AUTOSCALING
-    updateStatus:
-      description: How the last create, update or delete went, such as C(UPDATE_COMPLETE).
-      type: str
-      sample: UPDATE_COMPLETE
-    autoScalingGroupProvider:
-      description: The Auto Scaling group and how ECS manages it; absent for V(FARGATE) and V(FARGATE_SPOT).
-      type: dict
-      sample:
-        autoScalingGroupArn: >-
-          arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:5b4d1c1e-1f2a-4c3b-9d8e-0a1b2c3d4e5f:autoScalingGroupName/edge-workers
-        managedScaling:
-          status: ENABLED
-          targetCapacity: 90
-          minimumScalingStepSize: 1
-          maximumScalingStepSize: 10
-          instanceWarmupPeriod: 300
-        managedTerminationProtection: DISABLED
-        managedDraining: ENABLED
-    tags:
-      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict).
-      type: dict
-      sample: {"team": "edge"}
 missing:
   description: Names from O(names) that match no capacity provider.
   returned: always
@@ -101,7 +65,6 @@ missing:
 
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.capacity_provider import describe_capacity_providers
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import CLIENTS
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Facts
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import ECS_CAPACITY_PROVIDER_INFO_RULES
@@ -115,7 +78,7 @@ class CapacityProviders(Facts):
         names = self.params["names"]
         providers = describe_capacity_providers(self.clients.ecs, names or None)
         found = {provider.get("name") for provider in providers} | {provider.get("capacityProviderArn") for provider in providers}
-        return {"capacity_providers": all_tags_as_dict(providers), "missing": [name for name in (names or []) if name not in found]}
+        return {"capacity_providers": providers, "missing": [name for name in (names or []) if name not in found]}
 
 
 def main():

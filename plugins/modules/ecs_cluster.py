@@ -106,16 +106,6 @@ options:
           - V("") removes the default (the namespace itself stays in Cloud Map).
         type: str
         required: true
-  tags:
-    description:
-      - Tags of the cluster. When omitted, tags are left as they are.
-    type: dict
-    aliases: [resource_tags]
-  purge_tags:
-    description:
-      - Remove tags not in O(tags). Tags whose key starts with C(aws:) are never removed.
-    type: bool
-    default: true
   create_service_linked_role:
     description:
       - Create the ECS service-linked role C(AWSServiceRoleForECS) (path C(/aws-service-role/ecs.amazonaws.com/)) when it is
@@ -141,10 +131,12 @@ options:
 notes:
   - The service-linked role is created once per account; after it is made, cluster creation is retried for about a minute
     while IAM spreads the news.
-  - Returned RV(cluster) keeps AWS's keys. In check mode it is the cluster as it is now (empty when it would be created).
+  - Returned RV(cluster) is ECS's object in snake_case, tags as a dict. In check mode it is the cluster as it is now (empty when it
+    would be created). The diff shows the CreateCluster request's fields, in snake_case too.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - amazon.aws.tags
   - amazon.aws.boto3
   - hybridops.ecs_anywhere.attributes
 """
@@ -186,52 +178,16 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - hybridops.ecs_anywhere.aws_objects.cluster
 cluster:
   description:
-    - The cluster as ECS DescribeClusters returns it (AWS's keys), with settings, configuration, attachments and tags.
-    - After deletion, the cluster ECS returned (status C(INACTIVE)); empty when there was none.
+    - The cluster as ECS DescribeClusters returns it, with settings, configuration, attachments and tags, in snake_case
+      as every module of this collection returns AWS objects.
+    - After deletion, the cluster ECS returned (status C(INACTIVE)); empty when there was none. In check mode the cluster
+      as it is now (empty when it would be created).
   returned: always
   type: dict
-  contains:
-    clusterArn:
-      description: The cluster's ARN.
-      type: str
-      sample: arn:aws:ecs:us-east-1:123456789012:cluster/edge
-    clusterName:
-      description: The cluster's name.
-      type: str
-      sample: edge
-    status:
-      description: C(ACTIVE), C(PROVISIONING), C(DEPROVISIONING), C(FAILED) or C(INACTIVE).
-      type: str
-      sample: ACTIVE
-    settings:
-      description: Cluster settings.
-      type: list
-      elements: dict
-      sample: [{"name": "containerInsights", "value": "enabled"}]
-    configuration:
-      description: The ECS Exec configuration.
-      type: dict
-      sample: {"executeCommandConfiguration": {"logging": "DEFAULT"}}
-    capacityProviders:
-      description: Capacity providers of the cluster.
-      type: list
-      elements: str
-      sample: [FARGATE]
-    defaultCapacityProviderStrategy:
-      description: The default capacity provider strategy.
-      type: list
-      elements: dict
-      sample: [{"capacityProvider": "FARGATE", "weight": 1, "base": 0}]
-    serviceConnectDefaults:
-      description: The default Service Connect namespace (its ARN).
-      type: dict
-      sample: {"namespace": "arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-abcdefgh"}
-    tags:
-      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict).
-      type: dict
-      sample: {"team": "edge"}
 service_linked_role_created:
   description: Whether the ECS service-linked role was created (in check mode, whether it would be).
   returned: always
@@ -266,7 +222,6 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.servic
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service_linked_role import service_linked_role_exists
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.tags import apply_tags
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import tags_as_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Resource
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
@@ -385,7 +340,7 @@ class Cluster(Resource):
     def result(self, plan, resource):
         # Before the calls (check mode, a failure after a write) the role counts as created when planned.
         created = getattr(self, "role_created", plan.planned("create_service_linked_role"))
-        result = {"service_linked_role_created": created, "cluster": tags_as_dict(resource or {})}
+        result = {"service_linked_role_created": created, "cluster": resource or {}}
         if self.params["state"] == "absent":
             instances, services = blocker_names(*self.in_the_way)
             result.update(deleted_services=services, deregistered_instances=instances)

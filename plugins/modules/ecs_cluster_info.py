@@ -23,7 +23,7 @@ options:
     aliases: [clusters]
   count_external_instances:
     description:
-      - Count each cluster's external (C(mi-)) container instances, in RV(clusters[].externalContainerInstancesCount).
+      - Count each cluster's external (C(mi-)) container instances, in C(external_container_instances_count) of each of RV(clusters).
       - Costs one list and one describe call per 100 instances of each cluster; turn off for very large clusters.
     type: bool
     default: true
@@ -46,59 +46,19 @@ EXAMPLES = r"""
 
 - name: Show the count
   ansible.builtin.debug:
-    msg: "{{ edge.clusters[0].externalContainerInstancesCount | default(0) }} external instances"
+    msg: "{{ edge.clusters[0].external_container_instances_count | default(0) }} external instances"
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - hybridops.ecs_anywhere.aws_objects.clusters
 clusters:
   description:
-    - The clusters found, as ECS DescribeClusters returns them (AWS's keys), with settings, configuration,
-      statistics, attachments and tags included.
+    - The clusters found, as ECS DescribeClusters returns them, with settings, configuration, statistics, attachments and
+      tags included, in snake_case as every module of this collection returns AWS objects.
   returned: always
   type: list
   elements: dict
-  contains:
-    clusterArn:
-      description: The cluster's ARN.
-      type: str
-      sample: arn:aws:ecs:us-east-1:123456789012:cluster/edge
-    clusterName:
-      description: The cluster's name.
-      type: str
-      sample: edge
-    status:
-      description: C(ACTIVE), C(PROVISIONING), C(DEPROVISIONING), C(FAILED) or C(INACTIVE).
-      type: str
-      sample: ACTIVE
-    registeredContainerInstancesCount:
-      description: Container instances registered to the cluster, EC2 and external together.
-      type: int
-      sample: 3
-    externalContainerInstancesCount:
-      description: Of those, how many are ECS Anywhere (external) instances. Present when O(count_external_instances=true).
-      type: int
-      sample: 3
-    runningTasksCount:
-      description: Tasks in the RUNNING state.
-      type: int
-      sample: 4
-    pendingTasksCount:
-      description: Tasks in the PENDING state.
-      type: int
-      sample: 0
-    activeServicesCount:
-      description: Services in the ACTIVE state.
-      type: int
-      sample: 1
-    settings:
-      description: Cluster settings such as C(containerInsights).
-      type: list
-      elements: dict
-      sample: [{"name": "containerInsights", "value": "enabled"}]
-    tags:
-      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict).
-      type: dict
-      sample: {"team": "edge"}
 missing:
   description: Names from O(names) that match no active or inactive cluster.
   returned: always
@@ -111,7 +71,6 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluste
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster import external_instance_count
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.cluster import list_cluster_arns
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import CLIENTS
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Facts
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import ECS_CLUSTER_INFO_RULES
@@ -130,7 +89,7 @@ class Clusters(Facts):
                 active = cluster.get("status") != "INACTIVE"
                 cluster["externalContainerInstancesCount"] = external_instance_count(ecs, cluster["clusterArn"]) if active else 0
         found = {cluster["clusterName"] for cluster in clusters} | {cluster["clusterArn"] for cluster in clusters}
-        return {"clusters": all_tags_as_dict(clusters), "missing": [name for name in (names or []) if name not in found]}
+        return {"clusters": clusters, "missing": [name for name in (names or []) if name not in found]}
 
 
 def main():

@@ -115,6 +115,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - hybridops.ecs_anywhere.aws_objects.container_instances
 container_instances:
   description:
     - The instances named by O(instances) after the run (a deregistered one has status C(INACTIVE)); without O(instances),
@@ -123,21 +125,6 @@ container_instances:
   returned: always
   type: list
   elements: dict
-  sample:
-    - arn: arn:aws:ecs:us-east-1:123456789012:container-instance/edge/4b6d45ea0a1e4c5a9a1b2c3d4e5f6a7b
-      id: 4b6d45ea0a1e4c5a9a1b2c3d4e5f6a7b
-      ec2_instance_id: mi-0123456789abcdef0
-      external: true
-      status: DRAINING
-      agent_connected: true
-      running_tasks_count: 0
-      pending_tasks_count: 0
-      agent_version: 1.91.0
-      docker_version: 25.0.5
-      attributes: {"ecs.capability.external": null, "site": "lab"}
-      registered_resources: {"CPU": 2048, "MEMORY": 3840}
-      remaining_resources: {"CPU": 2048, "MEMORY": 3840}
-      host_name: edge-01.lab.example
 missing:
   description:
     - Entries of O(instances) that name no container instance of the cluster (with O(state=deregistered), those already gone;

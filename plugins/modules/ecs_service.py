@@ -221,31 +221,27 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - hybridops.ecs_anywhere.aws_objects.service
 service:
-  description: The service as ECS DescribeServices returns it (AWS's keys); empty after O(state=absent).
+  description:
+    - The service as ECS DescribeServices returns it, in snake_case as every module of this collection returns AWS objects,
+      tags as a dict; empty after O(state=absent) and in check mode when it would be created.
   returned: always
   type: dict
-  sample:
-    serviceName: web
-    serviceArn: arn:aws:ecs:us-east-1:123456789012:service/edge/web
-    launchType: EXTERNAL
-    desiredCount: 2
-    runningCount: 2
-    status: ACTIVE
-    taskDefinition: arn:aws:ecs:us-east-1:123456789012:task-definition/web:4
 tags:
-  description: The service's tags.
+  description: The service's tags (in check mode, those it would get).
   returned: always
   type: dict
   sample: {"team": "edge"}
 changed_fields:
   description:
-    - The CreateService members that differed and were updated (or would be, in check mode).
-    - V(forceNewDeployment) when O(force_new_deployment) starts a new deployment of an existing service.
+    - The options whose values differed and were updated (or would be, in check mode), by option name.
+    - V(force_new_deployment) when O(force_new_deployment) starts a new deployment of an existing service.
   returned: always
   type: list
   elements: str
-  sample: [desiredCount, taskDefinition]
+  sample: [desired_count, task_definition]
 replaced:
   description: Whether the service was deleted and created again because of O(force_replace).
   returned: always

@@ -46,22 +46,20 @@ EXAMPLES = r"""
 
 - name: Show how many tasks each one runs
   ansible.builtin.debug:
-    msg: "{{ item.serviceName }}: {{ item.runningCount }}/{{ item.desiredCount }}"
+    msg: "{{ item.service_name }}: {{ item.running_count }}/{{ item.desired_count }}"
   loop: "{{ external_services.services }}"
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - hybridops.ecs_anywhere.aws_objects.services
 services:
-  description: The services as ECS DescribeServices returns them (AWS's keys), with tags.
+  description:
+    - The services as ECS DescribeServices returns them, in snake_case as every module of this collection returns AWS
+      objects, tags as a dict.
   returned: always
   type: list
   elements: dict
-  sample:
-    - serviceName: web
-      launchType: EXTERNAL
-      desiredCount: 2
-      runningCount: 2
-      status: ACTIVE
 missing:
   description: Names from O(names) that match no active service.
   returned: always
@@ -73,7 +71,6 @@ missing:
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.common import CLIENTS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import describe_services
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.service import list_service_arns
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Facts
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.rules import ECS_SERVICE_INFO_RULES
@@ -92,7 +89,7 @@ class Services(Facts):
             for service in services:
                 service.pop("events", None)
         found = {service["serviceName"] for service in services} | {service["serviceArn"] for service in services}
-        return {"services": all_tags_as_dict(services), "missing": [name for name in params["names"] or [] if name not in found]}
+        return {"services": services, "missing": [name for name in params["names"] or [] if name not in found]}
 
 
 def main():

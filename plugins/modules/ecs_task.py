@@ -130,34 +130,170 @@ EXAMPLES = r"""
 
 RETURN = r"""
 tasks:
-  description: The group's live tasks after the run (V(running)), the tasks started (V(started)) or stopped (V(stopped)), as DescribeTasks returns them.
+  description:
+    - The group's live tasks after the run (V(running)), the tasks started (V(started)) or stopped (V(stopped)), as
+      DescribeTasks returns them, in snake_case as every module of this collection returns AWS objects, tags as a dict.
   returned: always
   type: list
   elements: dict
-  sample: [{"taskArn": "arn:aws:ecs:us-east-1:123456789012:task/edge/0f1e2d", "lastStatus": "RUNNING", "startedBy": "nightly-workers"}]
+  contains:
+    task_arn:
+      description: The task's ARN.
+      type: str
+      sample: arn:aws:ecs:us-east-1:123456789012:task/edge/0f1e2d3c4b5a69788695a4b3c2d1e0f9
+    task_definition_arn:
+      description: ARN of the task definition it runs.
+      type: str
+      sample: arn:aws:ecs:us-east-1:123456789012:task-definition/worker:2
+    cluster_arn:
+      description: The cluster's ARN.
+      type: str
+      sample: arn:aws:ecs:us-east-1:123456789012:cluster/edge
+    container_instance_arn:
+      description: The container instance it runs on.
+      type: str
+      sample: arn:aws:ecs:us-east-1:123456789012:container-instance/edge/4b6d45ea0a1e4c5a9a1b2c3d4e5f6a7b
+    launch_type:
+      description: C(EXTERNAL), C(EC2) or C(FARGATE).
+      type: str
+      sample: EXTERNAL
+    started_by:
+      description: The group the task belongs to (O(started_by)).
+      type: str
+      sample: nightly-workers
+    last_status:
+      description: C(PROVISIONING), C(PENDING), C(RUNNING), C(STOPPED) and the states between.
+      type: str
+      sample: RUNNING
+    desired_status:
+      description: C(RUNNING) or C(STOPPED).
+      type: str
+      sample: RUNNING
+    stopped_reason:
+      description: Why the task stopped, once it has.
+      type: str
+      sample: Stopped by hybridops.ecs_anywhere.ecs_task
+    overrides:
+      description: The overrides the task was started with (O(overrides)), in snake_case like the rest of the task.
+      type: dict
+      contains:
+        container_overrides:
+          description: Per container.
+          type: list
+          elements: dict
+          contains:
+            name:
+              description: The container they apply to.
+              type: str
+              sample: worker
+            command:
+              description: The command it runs instead of the image's.
+              type: list
+              elements: str
+              sample: [python, batch.py]
+            environment:
+              description: Environment variables added.
+              type: list
+              elements: dict
+              contains:
+                name:
+                  description: The variable's name, as given.
+                  type: str
+                  sample: BATCH
+                value:
+                  description: Its value.
+                  type: str
+                  sample: "7"
+    containers:
+      description: The task's containers.
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: Its name in the task definition.
+          type: str
+          sample: worker
+        last_status:
+          description: Its state.
+          type: str
+          sample: RUNNING
+        exit_code:
+          description: Its exit code, once stopped.
+          type: int
+          sample: 0
+    tags:
+      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict, keys as they are).
+      type: dict
+      sample: {"team": "edge"}
 started:
   description: ARNs of the tasks this run started.
   returned: always
   type: list
   elements: str
+  sample: [arn:aws:ecs:us-east-1:123456789012:task/edge/0f1e2d3c4b5a69788695a4b3c2d1e0f9]
 stopped:
   description: ARNs of the tasks this run stopped.
   returned: always
   type: list
   elements: str
+  sample: [arn:aws:ecs:us-east-1:123456789012:task/edge/1a2b3c4d5e6f70819293a4b5c6d7e8f9]
 failures:
   description: Placement failures RunTask reported (the module fails when there are any).
   returned: on failure
   type: list
   elements: dict
-  sample: [{"arn": "arn:aws:ecs:us-east-1:123456789012:container-instance/edge/1", "reason": "RESOURCE:MEMORY"}]
+  contains:
+    arn:
+      description: The container instance (or resource) that failed.
+      type: str
+      sample: arn:aws:ecs:us-east-1:123456789012:container-instance/edge/4b6d45ea0a1e4c5a9a1b2c3d4e5f6a7b
+    reason:
+      description: Why.
+      type: str
+      sample: RESOURCE:MEMORY
+    detail:
+      description: More about it, when ECS says.
+      type: str
+      sample: ""
 stop_reasons:
   description: For tasks that stopped while the module waited for them to run, why, with each container's exit code.
   returned: on failure
   type: list
   elements: dict
-  sample: [{"task_arn": "arn:aws:ecs:us-east-1:123456789012:task/edge/0f1e2d", "stopped_reason": "Essential container in task exited",
-            "containers": [{"name": "app", "exit_code": 1, "reason": null}]}]
+  contains:
+    task_arn:
+      description: The task's ARN.
+      type: str
+      sample: arn:aws:ecs:us-east-1:123456789012:task/edge/0f1e2d3c4b5a69788695a4b3c2d1e0f9
+    last_status:
+      description: The task's state.
+      type: str
+      sample: STOPPED
+    stop_code:
+      description: ECS's code for the stop.
+      type: str
+      sample: EssentialContainerExited
+    stopped_reason:
+      description: Why it stopped.
+      type: str
+      sample: Essential container in task exited
+    containers:
+      description: Each container's name, exit code and reason.
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: Which container.
+          type: str
+          sample: app
+        exit_code:
+          description: Its exit code.
+          type: int
+          sample: 1
+        reason:
+          description: Why it stopped, when the agent says.
+          type: str
+          sample: null
 """
 
 import re
@@ -178,7 +314,6 @@ from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils._ecs.task_d
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Failure
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.errors import Refused
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.plan import Plan
-from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import all_tags_as_dict
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import Resource
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.runner import run
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.validate import RequestValidationError
@@ -324,7 +459,7 @@ class Tasks(Resource):
         return dict(resource, tasks=api.describe_tasks(ecs, cluster, resource["started"]))
 
     def result(self, plan, resource):
-        return {"tasks": all_tags_as_dict(resource["tasks"]), "started": resource["started"], "stopped": plan.call("stop_tasks") or []}
+        return {"tasks": resource["tasks"], "started": resource["started"], "stopped": plan.call("stop_tasks") or []}
 
 
 def main():

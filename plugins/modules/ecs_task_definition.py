@@ -68,30 +68,26 @@ options:
         counting the one this task registers.
       - Costs one list call per 100 revisions of the family.
     type: int
-  tags:
-    description:
-      - Tags for the latest revision, as a dict. Merged with C(tags) in O(definition) (AWS's list form); this option
-        wins where both set a key.
-      - When neither is given, tags are left alone, and a new revision gets the tags of the one before.
-      - A new revision is registered with the tags it should end up with, so tags follow the family.
-    type: dict
-    aliases: [resource_tags]
-  purge_tags:
-    description:
-      - Remove tags of the latest revision that O(tags) and C(tags) in O(definition) do not name.
-      - Has no effect when neither is given.
-    type: bool
-    default: true
 notes:
+  - O(tags) are the tags of the latest revision, merged with C(tags) in O(definition) (AWS's list form); O(tags) wins
+    where both set a key, and O(purge_tags) removes what neither names. When neither is given, tags are left alone, and
+    a new revision gets the tags of the one before. A new revision is registered with the tags it should end up with,
+    so tags follow the family.
   - Task definitions are versioned by ECS; a changed definition is always a new revision, and tags belong to
     each revision. Only the latest C(ACTIVE) revision is compared and tagged.
   - In check mode, when a new revision would be registered, RV(task_definition), RV(arn) and RV(revision)
     describe the latest existing revision (or are empty when there is none).
   - Safe when several runs (AWX slices) register the same definition at once; the oldest of their equal revisions
     is kept and the others deregistered, and RV(arn) names the kept one.
+  - Casing. O(definition) is AWS's JSON and stays in AWS's casing. What the module returns is snake_case, as every module
+    of this collection returns it, and RV(task_definition) is ECS's object converted whole, containers included, as
+    community.aws's C(ecs_taskdefinition_info) returns it (tag keys, docker labels and log options keep their keys).
+    What the module shows back from O(definition) stays as written, so that it compares with your JSON, that is
+    the diff (C(diff.before.definition), C(diff.after.definition)) and the paths in RV(differences).
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - amazon.aws.tags
   - amazon.aws.boto3
   - hybridops.ecs_anywhere.attributes
 """
@@ -135,32 +131,16 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - hybridops.ecs_anywhere.aws_objects.task_definition
 task_definition:
   description:
-    - The task definition as ECS returns it (AWS's keys). In check mode, when a new revision would be
-      registered, the latest existing revision, or empty when there is none. Empty with O(state=absent).
+    - The task definition as ECS returns it, in snake_case as every module of this collection returns AWS objects, its
+      containers included (its C(container_definitions)); O(definition) stays in AWS's casing as written.
+    - In check mode, when a new revision would be registered, the latest existing revision, or empty when there is none.
+      Empty with O(state=absent).
   returned: always
   type: dict
-  sample:
-    taskDefinitionArn: arn:aws:ecs:eu-west-1:123456789012:task-definition/edge-web:3
-    family: edge-web
-    revision: 3
-    status: ACTIVE
-    networkMode: bridge
-    requiresCompatibilities: [EXTERNAL]
-    compatibilities: [EXTERNAL, EC2]
-    containerDefinitions:
-      - name: web
-        image: public.ecr.aws/nginx/nginx:1.27
-        cpu: 0
-        memory: 256
-        essential: true
-        portMappings: [{containerPort: 80, hostPort: 8080, protocol: tcp}]
-        environment: [{name: SITE, value: edge}]
-        mountPoints: []
-        volumesFrom: []
-    volumes: []
-    placementConstraints: []
 arn:
   description: ARN of the latest revision (see RV(task_definition) for check mode).
   returned: when state is present and the family has or gets a revision
@@ -185,6 +165,7 @@ differences:
   description:
     - Paths at which the normalised O(definition) and the latest C(ACTIVE) revision differ, that is why a
       new revision is (or would be) registered. Empty when they agree or when there was no revision yet.
+    - The paths are those of O(definition), in AWS's casing as written.
   returned: when state is present
   type: list
   elements: str

@@ -55,7 +55,7 @@ EXAMPLES = r"""
 
 - name: Show the image the latest revision runs
   ansible.builtin.debug:
-    msg: "{{ edge_web.task_definitions[0].containerDefinitions[0].image }}"
+    msg: "{{ edge_web.task_definitions[0].container_definitions[0].image }}"
 
 - name: List every ACTIVE revision of a family
   hybridops.ecs_anywhere.ecs_task_definition_info:
@@ -69,53 +69,15 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - hybridops.ecs_anywhere.aws_objects.task_definitions
 task_definitions:
   description:
-    - The task definitions found, as ECS DescribeTaskDefinition returns them (AWS's keys), each with its
-      tags as a dict under C(tags).
+    - The task definitions found, as ECS DescribeTaskDefinition returns them, in snake_case as every module of this
+      collection returns AWS objects, each with its tags as a dict under C(tags).
   returned: always
   type: list
   elements: dict
-  contains:
-    taskDefinitionArn:
-      description: The revision's ARN.
-      type: str
-      sample: arn:aws:ecs:eu-west-1:123456789012:task-definition/edge-web:3
-    family:
-      description: The family.
-      type: str
-      sample: edge-web
-    revision:
-      description: The revision number.
-      type: int
-      sample: 3
-    status:
-      description: C(ACTIVE), C(INACTIVE) or C(DELETE_IN_PROGRESS).
-      type: str
-      sample: ACTIVE
-    networkMode:
-      description: The network mode.
-      type: str
-      sample: bridge
-    requiresCompatibilities:
-      description: The launch types the definition was checked against.
-      type: list
-      elements: str
-      sample: [EXTERNAL]
-    compatibilities:
-      description: The launch types ECS found it compatible with.
-      type: list
-      elements: str
-      sample: [EXTERNAL, EC2]
-    containerDefinitions:
-      description: The containers, as ECS returns them.
-      type: list
-      elements: dict
-      sample: [{"name": "web", "image": "public.ecr.aws/nginx/nginx:1.27", "essential": true, "cpu": 0, "memory": 256}]
-    tags:
-      description: The revision's tags, as a dict.
-      type: dict
-      sample: {team: edge}
 missing:
   description: Entries of O(task_definitions) that match no task definition (or, with O(list_revisions=true), no revision in O(status)).
   returned: always

@@ -67,10 +67,12 @@ signing_key:
   description: Fingerprint of the (sub)key that made the signature.
   returned: success
   type: str
+  sample: 6F5E4D3C2B1A09F8E7D6C5B4A39281706F5E4D3C
 signed_at:
   description: When the signature was made, in seconds since the epoch.
   returned: success
   type: int
+  sample: 1767261600
 """
 
 import os

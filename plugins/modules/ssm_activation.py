@@ -128,53 +128,15 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - hybridops.ecs_anywhere.aws_objects.activation
 activation:
   description:
-    - The activation kept or created, as DescribeActivations returns it (AWS's keys), plus C(Name), C(Usable) and C(RegistrationsLeft).
+    - The activation kept or created, as DescribeActivations returns it, in snake_case as every module of this collection
+      returns AWS objects, plus C(name), C(usable) and C(registrations_left).
     - Empty in check mode when one would be created, and with O(state=absent).
   returned: always
   type: dict
-  contains:
-    ActivationId:
-      description: The activation's ID.
-      type: str
-      sample: 2a2dbd2a-36a2-4d1a-a9c1-4a0c1d2e3f4a
-    Name:
-      description: The activation's name (its C(hybridops:activation-name) tag).
-      type: str
-      sample: edge-onboarding
-    IamRole:
-      description: The IAM role registered instances get.
-      type: str
-      sample: ecsAnywhereRole
-    RegistrationLimit:
-      description: How many hosts may register.
-      type: int
-      sample: 3
-    RegistrationsCount:
-      description: How many have.
-      type: int
-      sample: 0
-    RegistrationsLeft:
-      description: How many more may.
-      type: int
-      sample: 3
-    ExpirationDate:
-      description: When the activation expires (ISO 8601).
-      type: str
-      sample: "2030-01-31T12:00:00+00:00"
-    Expired:
-      description: Whether it has.
-      type: bool
-      sample: false
-    Usable:
-      description: Not expired, registrations left, and the IAM role asked for.
-      type: bool
-      sample: true
-    Tags:
-      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict).
-      type: dict
-      sample: {"hybridops:activation-name": "edge-onboarding"}
 activation_id:
   description: The ID of the activation kept or created; null in check mode when one would be created, and with O(state=absent).
   returned: always

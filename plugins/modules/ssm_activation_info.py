@@ -46,69 +46,20 @@ EXAMPLES = r"""
 
 - name: Show the usable ones with what they have left
   ansible.builtin.debug:
-    msg: "{{ item.ActivationId }}: {{ item.RegistrationsLeft }} registrations left until {{ item.ExpirationDate }}"
-  loop: "{{ onboarding.activations | selectattr('Usable') }}"
+    msg: "{{ item.activation_id }}: {{ item.registrations_left }} registrations left until {{ item.expiration_date }}"
+  loop: "{{ onboarding.activations | selectattr('usable') }}"
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - hybridops.ecs_anywhere.aws_objects.activations
 activations:
-  description: The activations found, as DescribeActivations returns them (AWS's keys), plus C(Name), C(Usable) and C(RegistrationsLeft).
+  description:
+    - The activations found, as DescribeActivations returns them, in snake_case as every module of this collection returns
+      AWS objects, plus C(name), C(usable) and C(registrations_left).
   returned: always
   type: list
   elements: dict
-  contains:
-    ActivationId:
-      description: The activation's ID.
-      type: str
-      sample: 2a2dbd2a-36a2-4d1a-a9c1-4a0c1d2e3f4a
-    Name:
-      description: The activation's name (its C(hybridops:activation-name) tag); null when it has none.
-      type: str
-      sample: edge-onboarding
-    Description:
-      description: Its description.
-      type: str
-      sample: Hosts of the edge site
-    DefaultInstanceName:
-      description: The name registered instances get.
-      type: str
-      sample: edge
-    IamRole:
-      description: The IAM role registered instances get.
-      type: str
-      sample: ecsAnywhereRole
-    RegistrationLimit:
-      description: How many hosts may register.
-      type: int
-      sample: 3
-    RegistrationsCount:
-      description: How many have.
-      type: int
-      sample: 1
-    RegistrationsLeft:
-      description: How many more may.
-      type: int
-      sample: 2
-    CreatedDate:
-      description: When it was created (ISO 8601).
-      type: str
-      sample: "2030-01-29T12:00:00+00:00"
-    ExpirationDate:
-      description: When it expires (ISO 8601).
-      type: str
-      sample: "2030-01-31T12:00:00+00:00"
-    Expired:
-      description: Whether it has.
-      type: bool
-      sample: false
-    Usable:
-      description: Not expired, and registrations left.
-      type: bool
-      sample: true
-    Tags:
-      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict).
-      type: dict
-      sample: {"hybridops:activation-name": "edge-onboarding"}
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import normalize_boto3_result

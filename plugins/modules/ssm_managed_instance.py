@@ -82,21 +82,15 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - hybridops.ecs_anywhere.aws_objects.instances
 instances:
   description:
-    - The selected instances that are registered after the run, as DescribeInstanceInformation returns them (AWS's keys).
-    - With O(tags), each has C(Tags), its tags as a dict after the change.
+    - The selected instances that are registered after the run, as DescribeInstanceInformation returns them, in snake_case
+      as every module of this collection returns AWS objects.
   returned: always
   type: list
   elements: dict
-  sample:
-    - InstanceId: mi-0123456789abcdef0
-      PingStatus: Online
-      ComputerName: edge-01.lab.example
-      Name: edge
-      ResourceType: ManagedInstance
-      IPAddress: 10.0.0.11
-      Tags: {"site": "lab"}
 deregistered:
   description: Ids of the instances deregistered (or that would be, in check mode).
   returned: always

@@ -49,7 +49,7 @@ options:
         others to what AWS returns.
     type: dict
   include_tags:
-    description: Read each instance's tags into RV(instances[].Tags) (one ListTagsForResource call per instance).
+    description: Read each instance's tags into C(tags) of RV(instances) (one ListTagsForResource call per instance).
     type: bool
     default: true
 extends_documentation_fragment:
@@ -81,60 +81,15 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - hybridops.ecs_anywhere.aws_objects.instances
 instances:
-  description: The instances found, as DescribeInstanceInformation returns them (AWS's keys), plus C(Tags).
+  description:
+    - The instances found, as DescribeInstanceInformation returns them, in snake_case as every module of this collection
+      returns AWS objects, plus C(tags).
   returned: always
   type: list
   elements: dict
-  contains:
-    InstanceId:
-      description: The instance id.
-      type: str
-      sample: mi-0123456789abcdef0
-    PingStatus:
-      description: V(Online), V(ConnectionLost) or V(Inactive).
-      type: str
-      sample: Online
-    LastPingDateTime:
-      description: When the agent last reported.
-      type: str
-      sample: "2026-01-01T10:00:00+00:00"
-    ComputerName:
-      description: The host name the agent reports.
-      type: str
-      sample: edge-01.lab.example
-    Name:
-      description: The instance's SSM name (from the activation's default instance name).
-      type: str
-      sample: edge
-    IPAddress:
-      description: The address the agent reports.
-      type: str
-      sample: 10.0.0.11
-    ResourceType:
-      description: V(ManagedInstance) for hybrid instances.
-      type: str
-      sample: ManagedInstance
-    ActivationId:
-      description: The activation that registered it.
-      type: str
-      sample: 3b2c64e5-8e4b-4e25-9c5e-1c6a3e0f2a11
-    IamRole:
-      description: The IAM role the instance works with.
-      type: str
-      sample: ecsAnywhereRole
-    AgentVersion:
-      description: SSM agent version.
-      type: str
-      sample: 3.3.1142.0
-    PlatformName:
-      description: Operating system.
-      type: str
-      sample: Debian GNU/Linux
-    Tags:
-      description: The instance's tags as a dict. Present when O(include_tags=true).
-      type: dict
-      sample: {"site": "lab"}
 missing:
   description: Entries of O(instance_ids) and O(names) that match no instance found.
   returned: always

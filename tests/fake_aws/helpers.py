@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from fake_aws import call_log
 from fake_aws.shapes import botocore_session
 
 TRUST_SSM = json.dumps(
@@ -171,8 +172,7 @@ def advance_clock(endpoint, seconds):
 
 
 def calls(endpoint):
-    with urllib.request.urlopen(f"{endpoint.url}/_fake_aws/calls", timeout=5) as answer:
-        return json.load(answer)
+    return call_log.calls(endpoint)
 
 
 def http(endpoint, path, method="GET", body=None, headers=None):

@@ -1,26 +1,18 @@
 """ecs_capacity_provider against the local endpoint, beyond its target: the EXAMPLES of both modules run
 as written, and refused requests write nothing (the endpoint's call log shows reads only)."""
 
-import json
-import urllib.request
 
 import pytest
 import yaml
 
+from fake_aws.call_log import calls
+from fake_aws.call_log import clear
+from fake_aws.call_log import writes
+
 import test_examples  # the modules, not their names: pytest would collect their tests twice
 import test_targets
 
-READ_PREFIXES = ("Describe", "List", "Get")
 GROUP = "edge-workers"
-
-
-def calls(fake_aws):
-    with urllib.request.urlopen(f"{fake_aws.url}/_fake_aws/calls", timeout=10) as answer:
-        return json.load(answer)
-
-
-def forget_calls(fake_aws):
-    urllib.request.urlopen(urllib.request.Request(f"{fake_aws.url}/_fake_aws/calls", method="DELETE"), timeout=10).close()
 
 
 def make_groups(fake_aws, protected):
@@ -81,7 +73,7 @@ def test_capacity_provider_refusals_write_nothing(fake_aws, tmp_path):
     )
     ecs.create_capacity_provider(name="plain", autoScalingGroupProvider={"autoScalingGroupArn": arns["unprotected"], "managedScaling": {"status": "DISABLED"}})
     ecs.create_cluster(clusterName="edge", capacityProviders=["edge"])
-    forget_calls(fake_aws)
+    clear(fake_aws)
     tasks = (
         refused("Bad numbers", {"name": "edge", "managed_scaling": {"target_capacity": 0}}, "managed_scaling.target_capacity: must be at least 1")
         + refused(
@@ -100,7 +92,7 @@ def test_capacity_provider_refusals_write_nothing(fake_aws, tmp_path):
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
     assert "failed=0" in result.stdout
     made = calls(fake_aws)
-    assert [call for call in made if not call["action"].startswith(READ_PREFIXES)] == []
+    assert writes(made) == []
     actions = {(call["service"], call["action"]) for call in made}
     assert {("ecs", "DescribeCapacityProviders"), ("autoscaling", "DescribeAutoScalingGroups"), ("ecs", "ListClusters"), ("ecs", "DescribeClusters")} <= actions
     providers = ecs.describe_capacity_providers(capacityProviders=["edge", "plain"])["capacityProviders"]

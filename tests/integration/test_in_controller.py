@@ -34,7 +34,7 @@ def ran_as_module_process(stdout, reason, count=1):
     assert HERE_LINE not in stdout
 
 
-VOLATILE = ("registeredAt", "createdAt", "updatedAt")  # timestamps differ between two runs; nothing else may
+VOLATILE = ("registered_at", "created_at", "updated_at")  # timestamps differ between two runs; nothing else may
 
 
 def container(image):
@@ -115,7 +115,7 @@ def test_the_same_results_in_the_worker_as_in_a_module_process(fake_aws_started_
     # What makes the comparison worth making: each of these took place in both runs.
     assert got["planned"]["changed"] and got["planned"]["diff"]
     assert got["created"]["changed"] and not got["unchanged"]["changed"]
-    assert [cluster["clusterName"] for cluster in got["facts"]["clusters"]] == ["inctl"]
+    assert [cluster["cluster_name"] for cluster in got["facts"]["clusters"]] == ["inctl"]
     assert got["refused"]["failed"] and "name" in got["refused"]["msg"]
     # One item's warnings stay its own, though both ran in one worker: shown once, and in its result where ansible-core
     # keeps warnings in registered results (2.21 and later).

@@ -10,10 +10,8 @@ waits for (a host that registers late, a task that stops).
 
 import base64
 import functools
-import json
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import boto3
@@ -23,6 +21,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from fake_aws.call_log import calls
 from fake_aws.helpers import create_activation
 from fake_aws.helpers import create_role
 from fake_aws.shapes import botocore_session
@@ -149,8 +148,7 @@ class Fleet:
         return task["taskArn"]
 
     def calls(self):
-        with urllib.request.urlopen(f"{self.endpoint.url}/_fake_aws/calls", timeout=10) as answer:
-            return json.loads(answer.read())
+        return calls(self.endpoint)
 
     def count(self, service, action):
         return sum(1 for call in self.calls() if call == {"service": service, "action": action})

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 import test_targets  # the module, not its names: pytest would collect test_target twice
+from fake_aws import call_log
 
-READ_PREFIXES = ("Describe", "List", "Get")
 WEB = {"family": "web", "requiresCompatibilities": ["EXTERNAL"], "networkMode": "bridge",
        "containerDefinitions": [{"name": "web", "image": "nginx:1.27", "memory": 128}]}  # fmt: skip
 CONTAINER = WEB["containerDefinitions"][0]
@@ -284,7 +284,7 @@ def test_every_malformed_input_fails_by_name_before_any_write(part, fake_aws, tm
     assert answer.returncode == 0, answer.stdout[-20000:] + answer.stderr[-5000:]
     results = json.loads(results_file.read_text())
     problems = []
-    writes = [call["action"] for call in results["calls"] if not call["action"].startswith(READ_PREFIXES)]
+    writes = call_log.writes(results["calls"])
     if writes:
         problems.append(f"the cases wrote {writes}")
     for index, (case_id, module, _options, path) in enumerate(cases):

@@ -23,6 +23,7 @@ class Entry:
     amazon_aws: tuple = AMAZON_AWS_NEWEST
     sanity: str = "versioned"  # "whole", "versioned" (the version-sensitive tests) or "" (make test runs it whole)
     units: bool = False  # the unit tests in this venv too
+    sanity_skip: tuple = ()  # sanity tests this machine cannot run for this version (README says why)
 
     @property
     def minor(self):
@@ -35,7 +36,8 @@ ENTRIES = (
     Entry("core-2.19", "2.19.15", "3.13", fast_path=True),
     Entry("core-2.20", "2.20.10", "3.13", fast_path=True),
     Entry("core-2.21", "2.21.6", "3.13", fast_path=True, sanity=""),  # make test: ansible-core 2.21.5, sanity whole
-    Entry("core-2.22", "2.22.0", "3.13", fast_path=False, sanity="whole"),  # the newest on PyPI
+    # The newest on PyPI. Its pylint requirements take dill from a GitHub archive, out of reach here.
+    Entry("core-2.22", "2.22.0", "3.13", fast_path=False, sanity="whole", sanity_skip=("pylint",)),
     # amazon.aws and boto3/botocore at the floors galaxy.yml and meta/ee-requirements.txt declare. (At the newest, 11.4.0
     # and the boto3 of requirements/constraints.txt, make test runs the unit tests, and every entry above the smoke playbook.)
     Entry("amazon-aws-floor", "2.19.15", "3.12", fast_path=True, amazon_aws=AMAZON_AWS_FLOOR, sanity="", units=True),

@@ -37,6 +37,7 @@ def jobs(entry):
     found = [("playbooks", *playbooks)]
     if entry.sanity:
         narrowed = ["--this-python-only"] if entry.sanity == "whole" else [arg for test in VERSIONED_SANITY for arg in ("--test", test)]
+        narrowed += [arg for test in entry.sanity_skip for arg in ("--skip-test", test)]
         found.append(("sanity", [python, "tests/sanity/run.py", *narrowed], {"SANITY_NAME": entry.name}))
     if entry.units:
         found.append(("units", [python, "-m", "pytest", "-p", "no:cacheprovider", "tests/unit"], {}))

@@ -6,12 +6,10 @@ the venv whose ansible-playbook runs it (the endpoint stays in this venv), ``ECS
 modules must run there: ``worker`` (in the controller's worker process, the default) or ``module-process``.
 """
 
-import json
 import os
 import re
 import subprocess
 import sys
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -21,6 +19,7 @@ sys.path.insert(0, str(REPO / "tests" / "integration"))
 
 # pylint: disable=wrong-import-position
 from external import register_external_instances  # noqa: E402
+from fake_aws import call_log  # noqa: E402
 from fake_aws.helpers import auto_scaling_group  # noqa: E402
 from test_targets import QUIET_AGENTS_STAY_CONNECTED  # noqa: E402
 from test_targets import run_playbook  # noqa: E402
@@ -46,7 +45,6 @@ BATCH = {  # ecs_task's; registered before the play, as ecs_task refuses in chec
     "containerDefinitions": [{"name": "batch", "image": "public.ecr.aws/docker/library/busybox:1.36", "memory": 64,
                               "command": ["sleep", "3600"]}],
 }
-READ_ACTIONS = re.compile(r"^(Describe|List|Get)")
 # The play marks where each pass begins and ends in the endpoint's call log (smoke_call_log).
 MARK = re.compile(r"smoke call log: (?P<name>\w+) pass (?P<edge>begins|ends) after call (?P<count>\d+)")
 # plugins/plugin_utils/in_controller.py says, at -vvv, where each task of our AWS modules runs.
@@ -93,13 +91,12 @@ def tail(done):
 
 def writes(calls):
     """The actions in an endpoint call log that are not reads."""
-    return sorted({f"{call['service']}:{call['action']}" for call in calls if not READ_ACTIONS.match(call["action"])})
+    return sorted(set(call_log.writes(calls)))
 
 
 def calls_by_pass(endpoint, output):
     """The controller's calls of each pass the play marked as ended, from the endpoint's call log."""
-    with urllib.request.urlopen(f"{endpoint.url}/_fake_aws/calls?access_key=testing", timeout=10) as answer:
-        log = json.load(answer)
+    log = call_log.calls(endpoint, access_key="testing")
     marks = {}
     for mark in MARK.finditer(output):
         marks.setdefault(mark["name"], {})[mark["edge"]] = int(mark["count"])

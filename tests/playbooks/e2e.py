@@ -7,12 +7,13 @@ import re
 import subprocess
 import sys
 import tempfile
-import urllib.request
 from pathlib import Path
 
 import boto3
 import pytest
 import yaml
+
+from fake_aws import call_log
 
 REPO = Path(__file__).resolve().parents[2]
 OUT = Path(os.environ.get("TESTBED_OUT", REPO / "build" / "testbed"))
@@ -32,14 +33,18 @@ CONTROLLER_CALLS = set()
 
 
 def calls(bed, clear=False):  # pylint: disable=redefined-outer-name
-    url = bed["testbed_aws_endpoint_url"] + "/_fake_aws/calls"
-    with urllib.request.urlopen(f"{url}?access_key={bed['testbed_aws_access_key_id']}", timeout=30) as answer:
-        CONTROLLER_CALLS.update((call["service"], call["action"]) for call in json.load(answer))
+    """Every call since the last clear (the agents' too); the controller's are kept for the IAM policy test."""
+    endpoint = bed["testbed_aws_endpoint_url"]
+    CONTROLLER_CALLS.update((call["service"], call["action"]) for call in controller_calls(bed))
     if clear:
-        urllib.request.urlopen(urllib.request.Request(url, method="DELETE"), timeout=30).close()
+        call_log.clear(endpoint)
         return []
-    with urllib.request.urlopen(url, timeout=30) as answer:
-        return json.load(answer)
+    return call_log.calls(endpoint)
+
+
+def controller_calls(bed):  # pylint: disable=redefined-outer-name
+    """The calls made with the controller's key since the last clear: the playbooks', none of the agents'."""
+    return call_log.calls(bed["testbed_aws_endpoint_url"], access_key=bed["testbed_aws_access_key_id"])
 
 
 def start_playbook(name, bed, tmp_path, *extra, inventory=None):  # pylint: disable=redefined-outer-name

@@ -13,6 +13,8 @@ import botocore.config
 import botocore.exceptions
 import pytest
 
+from fake_aws import call_log
+
 PROXY = Path(__file__).with_name("faultproxy.py")
 NO_RETRY = botocore.config.Config(retries={"total_max_attempts": 1}, read_timeout=5, connect_timeout=5)
 
@@ -39,8 +41,7 @@ def aws(url, service):
 
 
 def calls(fake_aws):  # pylint: disable=redefined-outer-name
-    with urllib.request.urlopen(fake_aws.url + "/_fake_aws/calls", timeout=10) as answer:
-        return [call["action"] for call in json.load(answer)]
+    return [call["action"] for call in call_log.calls(fake_aws)]
 
 
 @pytest.mark.parametrize("kind, service, call, code, status", [

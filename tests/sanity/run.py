@@ -7,6 +7,7 @@ uses ensurepip, then pip installs from PyPI as usual.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -127,12 +128,31 @@ def main(argv):
     ansible_test = [str(Path(sys.executable).parent / "ansible-test"), "sanity", "--venv", "--requirements", "--color", "no"]
     env = dict(os.environ)
     env.pop("ANSIBLE_COLLECTIONS_PATH", None)
-    status = subprocess.call(ansible_test + ["--python", f"{sys.version_info.major}.{sys.version_info.minor}"] + argv, cwd=COPY, env=env)
+    status = run_ansible_test(ansible_test + ["--python", f"{sys.version_info.major}.{sys.version_info.minor}"] + argv, env)
     # Compile and import module code on every other supported Python.
     for version, python in others.items():
         version_env = dict(env, PATH=f"{python.parent}{os.pathsep}{env['PATH']}")
-        status |= subprocess.call(ansible_test + ["--python", version, "--test", "compile", "--test", "import"], cwd=COPY, env=version_env)
+        status |= run_ansible_test(ansible_test + ["--python", version, "--test", "compile", "--test", "import"], version_env)
     return status
+
+
+# ansible-test skips a test whose program is missing with only a warning (shellcheck, say): here that fails the run.
+MISSING_PROGRAM = re.compile(r'WARNING: Required program "([^"]+)" not found')
+
+
+def run_ansible_test(command, env, cwd=COPY):
+    """ansible-test, its output passed through as it comes; non-zero also when it skipped a test for a missing program."""
+    missing = set()
+    with subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:
+        for line in process.stdout:
+            print(line, end="", flush=True)
+            found = MISSING_PROGRAM.search(line)
+            if found:
+                missing.add(found.group(1))
+    if missing:
+        print(f"sanity: ansible-test skipped the tests that need {', '.join(sorted(missing))}: install it (make sanity-deps)", flush=True)
+        return 1
+    return process.returncode
 
 
 if __name__ == "__main__":

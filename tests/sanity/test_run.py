@@ -32,3 +32,18 @@ def test_newer_pythons_than_this_machine_has_are_said_to_be_untested(tmp_path):
     for version in newer:
         assert f"sanity: Python {version} is not tested here" in done.stdout
         assert version not in done.stderr
+
+
+def test_a_test_skipped_for_a_missing_program_fails_the_run(tmp_path):
+    """ansible-test only warns when shellcheck is missing; run.py makes that a failure naming the program."""
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    script = fake_bin / "ansible-test"
+    script.write_text("#!/bin/sh\necho 'WARNING: Required program \"shellcheck\" not found.'\nexit 0\n")
+    script.chmod(0o755)
+    sys.path.insert(0, str(HERE))
+    try:
+        import run  # pylint: disable=import-outside-toplevel
+    finally:
+        sys.path.pop(0)
+    assert run.run_ansible_test([str(script)], {"PATH": "/usr/bin:/bin"}, cwd=tmp_path) == 1

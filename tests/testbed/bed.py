@@ -20,7 +20,6 @@ NET_PREFIX = os.environ.get("TESTBED_NET_PREFIX", "10.213.7")
 MACHINE_PREFIX = os.environ.get("TESTBED_MACHINE_PREFIX", "hoecs")
 BIN = Path(sys.executable).parent
 HOSTS = 3
-UP_BUDGET_SECONDS = 60
 
 
 def run(cmd, check=True, **kwargs):

@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # the settings are read by the scripts that source this file
 # Shared settings for the test bed scripts (sourced, not run).
 # Everything the test bed creates is named from these, so `down.sh` can find
 # and remove exactly what `up.sh` made and nothing else.
@@ -42,14 +44,14 @@ host_ip() { echo "$NET_PREFIX.$((HOST_IP_BASE + $1))"; }
 testbed_inits() { # [host-name]
     local status pid
     # One awk over all status files: PID 1 of a namespace other than ours.
-    for status in $(awk '/^NSpid:/ && $NF == 1 && NF > 2 {print FILENAME}' /proc/[0-9]*/status 2>/dev/null); do
+    while read -r status; do
         pid=${status#/proc/}
         pid=${pid%/status}
         if awk -v up="upperdir=$STATE_DIR/${1:+$1/upper}" \
             '$5 == "/" && index($0, up) {found=1} END {exit !found}' "/proc/$pid/mountinfo" 2>/dev/null; then
             echo "$pid"
         fi
-    done
+    done < <(awk '/^NSpid:/ && $NF == 1 && NF > 2 {print FILENAME}' /proc/[0-9]*/status 2>/dev/null)
 }
 
 # cgroup hierarchies in which each host gets a group of its own: without one,

@@ -29,7 +29,7 @@
 source "$(dirname "$0")/common.sh"
 
 SSM_VERSION="${TESTBED_SSM_VERSION:-3.3.1611.0-1}"
-ECS_VERSIONS=(${TESTBED_ECS_VERSIONS:-1.90.0-1 1.91.0-1})
+read -r -a ECS_VERSIONS <<<"${TESTBED_ECS_VERSIONS:-1.90.0-1 1.91.0-1}"
 ECS_LATEST="${ECS_VERSIONS[-1]}"
 ARCH=amd64
 SRC="$TESTBED_DIR/standins"
@@ -83,7 +83,8 @@ export_key() { # file fpr...
 # The SSM key file holds every SSM key, current first (as AWS's amazon-ssm-agent.gpg
 # carries the older keys); the fingerprints file lists them in that order.
 cat "$OUT/keys/ssm-agent.fpr" "$OUT/keys/ssm-agent-2024.fpr" "$OUT/keys/ssm-agent-2023.fpr" >"$OUT/keys/ssm-agent.fprs"
-export_key "$OUT/keys/ssm-agent.gpg" $(cat "$OUT/keys/ssm-agent.fprs")
+mapfile -t SSM_FINGERPRINTS <"$OUT/keys/ssm-agent.fprs"
+export_key "$OUT/keys/ssm-agent.gpg" "${SSM_FINGERPRINTS[@]}"
 for name in ecs-agent rogue debian-archive docker-repo; do
     export_key "$OUT/keys/$name.gpg" "$(cat "$OUT/keys/$name.fpr")"
 done

@@ -45,6 +45,11 @@ configure_rootfs() {
     rm -rf "$r"/var/lib/apt/lists/*_Packages
 }
 
+# One builder at a time: bed instances brought up at once share this cache (the others wait, then find it built).
+mkdir -p "$CACHE_DIR"
+exec 9>"$CACHE_DIR/.build.lock"
+flock 9
+
 if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$want" ]]; then
     log "rootfs cached at $ROOTFS"
     exit 0

@@ -11,7 +11,6 @@ import uuid
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
 
-from ..results import tags_as_dict
 from .common import RETRY
 from .common import AnsibleECSError
 from .common import ECSErrorHandler
@@ -113,7 +112,7 @@ def wait_for_service(client, cluster, name, timeout, gone=False):
 
 
 def service_result(service):
-    """The module's return for a service: AWS's object (its tags as a dict), and its tags again at the top."""
+    """The module's return for a service: AWS's object, and its tags again at the top, as a dict."""
     if not service:
         return {"service": {}, "tags": {}}
-    return {"service": tags_as_dict(service), "tags": tags_to_dict(service.get("tags"))}
+    return {"service": service, "tags": tags_to_dict(service.get("tags"))}

@@ -13,6 +13,7 @@ new service) and ``delete_service`` (the scheduling strategy).
 from ..compare import differences
 from ..errors import Refused
 from ..plan import Plan
+from ..results import snake_case_key
 from ..tags import tag_changes
 from ..tags import tags_after
 from .service_fields import OPTION_OF_FIELD
@@ -119,7 +120,7 @@ def plan_present(params, settings, service):
     if immutable and not params["force_replace"]:
         names = ", ".join(OPTION_OF_FIELD.get(member, member) for member in immutable)
         raise Refused(f"{names}: cannot be changed on existing service {params['name']}; set force_replace: true to delete and recreate it",
-                      changed_fields=immutable)
+                      changed_fields=option_names(immutable))
     current_tags = tags_to_dict(service.get("tags"))
     to_set, to_unset = tag_changes(current_tags, params["tags"], params["purge_tags"])
     if to_set or to_unset:
@@ -147,6 +148,11 @@ def plan_absent(service):
     return Plan({"service": service["serviceName"]}, {}, [("delete_service", service.get("schedulingStrategy"))])
 
 
+def option_names(members):
+    """The options that set CreateService ``members`` (``desiredCount`` -> ``desired_count``), sorted."""
+    return sorted(OPTION_OF_FIELD.get(member, snake_case_key(member)) for member in members)
+
+
 def changed_fields(plan):
-    """The CreateService members that differ (with forceNewDeployment when asked): what the module returns as changed_fields."""
-    return sorted(set(plan.after) - {"tags"})
+    """The options whose CreateService members differ (with force_new_deployment when asked): the module's changed_fields."""
+    return option_names(set(plan.after) - {"tags"})

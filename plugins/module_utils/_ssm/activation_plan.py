@@ -123,7 +123,7 @@ def registrations_left(activation):
 
 
 def describe(activation, now, iam_role=None):
-    """An activation as DescribeActivations returns it (AWS's keys, Tags as a dict), plus its name, Usable and RegistrationsLeft."""
+    """An activation as DescribeActivations returns it (Tags as a dict), plus its name, Usable and RegistrationsLeft (the runner snake_cases it)."""
     result = tags_as_dict(activation)
     result["Name"] = name_of(activation)
     result["Usable"] = not unusable_reasons(activation, iam_role, now)

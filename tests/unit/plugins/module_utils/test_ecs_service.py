@@ -170,8 +170,8 @@ def present_params(**given):
     "settings, given, calls, changed",
     [
         ({"desiredCount": 2}, {}, [], []),
-        ({"desiredCount": 3}, {}, [("update_service", {"desiredCount": 3})], ["desiredCount"]),
-        ({}, {"force_new_deployment": True}, [("update_service", {"forceNewDeployment": True})], ["forceNewDeployment"]),
+        ({"desiredCount": 3}, {}, [("update_service", {"desiredCount": 3})], ["desired_count"]),
+        ({}, {"force_new_deployment": True}, [("update_service", {"forceNewDeployment": True})], ["force_new_deployment"]),
         ({}, {"tags": {"team": "edge"}}, [("update_tags", ({"team": "edge"}, []))], []),
     ],
 )
@@ -192,6 +192,6 @@ def test_replacing_a_daemon_service_sends_no_desired_count():
     plan = plan_present(present_params(force_replace=True), {"launchType": "EC2"}, daemon)
     settings, _tags = plan.call("replace_service")
     assert settings["launchType"] == "EC2" and settings["schedulingStrategy"] == "DAEMON" and "desiredCount" not in settings
-    assert changed_fields(plan) == ["launchType"]
+    assert changed_fields(plan) == ["launch_type"]
     replica = plan_present(present_params(force_replace=True), {"launchType": "EC2"}, SERVICE).call("replace_service")[0]
     assert replica["desiredCount"] == 2

@@ -101,7 +101,8 @@ def test_other_exceptions_pass_through():
 
 # (calls answered in order, the failure raised after them) -> what the failure result carries besides msg
 RESULT = {"changed": False, "service": {}, "diff": {"before": {}, "after": {"desiredCount": 2}}}
-WRITTEN = dict(RESULT, changed=True)
+# ... in snake_case, as every result is returned.
+WRITTEN = dict(RESULT, changed=True, diff={"before": {}, "after": {"desired_count": 2}})
 
 
 @pytest.mark.parametrize(
