@@ -29,6 +29,9 @@ help:
 	@echo "make fake-aws  - serve the local AWS endpoint on $(FAKE_AWS_HOST):$(FAKE_AWS_PORT) (foreground)"
 	@echo "make matrix    - the support matrix: each ansible-core 2.17-2.22 and amazon.aws at its floor in venvs of their own"
 	@echo "make build     - build the collection tarball into build/"
+	@echo "make galaxy-import - build the tarball and run Galaxy's importer on it (ansible-lint on, offline)"
+	@echo "make docs      - the collection's docs site with antsibull-docs and Sphinx into build/docs/build/html (offline)"
+	@echo "make docs-test - make docs, then its module and role pages in headless Chromium (screenshots in build/docs/screenshots)"
 	@echo "make bench     - benchmarks: ours vs community.aws, onboarding 1-16 test bed hosts; writes docs/performance.* (needs root)"
 
 venv: $(STAMP)
@@ -51,7 +54,7 @@ fake-aws: venv
 # Static gates and unit suites first; then the integration targets (127.0.0.1) beside the test bed suites (one bed
 # at a time, in order), since both mostly wait on the endpoint and the hosts.
 test: venv collection-link
-	$(MAKE) --no-print-directory yamllint ansible-lint changelog-lint sanity units
+	$(MAKE) --no-print-directory yamllint ansible-lint changelog-lint docs-lint galaxy-import docs-test sanity units
 	$(MAKE) --no-print-directory -j2 --output-sync=recurse integration testbed-suites
 
 # The test bed's own tests first and alone among the beds (they check that `down` gives the machine back as it was);
@@ -100,6 +103,46 @@ matrix: venv collection-link sanity-deps
 build: venv
 	mkdir -p $(BUILD)
 	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD) .
+
+# ---- Galaxy and the docs site (issue 19) ---------------------------------------
+# galaxy-importer (what Galaxy runs on an upload) on the built tarball: ansible-doc, READMEs, changelog, ansible-lint
+# (production, offline), ansible-test off (tests/galaxy/galaxy-importer.cfg). Fails on any WARNING or ERROR line that
+# comes from the collection (tests/galaxy/test_galaxy_import.py). About 70 s of CPU (ansible-lint is most of it): 1.2 min
+# here when idle, 2.6 min at load 6.
+.PHONY: galaxy-import docs-lint docs docs-deps docs-test
+galaxy-import: build
+	$(BIN)/python -m pytest -p no:cacheprovider tests/galaxy $(PYTEST_ARGS)
+
+# antsibull-docs' lint of every module's and role's documentation (markup, links, schema), and a check that
+# ansible-doc loads every module and role (a role whose argument spec does not load is skipped by the lint). 25-65 s.
+docs-lint: venv collection-link
+	$(BIN)/python -m pytest -p no:cacheprovider tests/docs/test_docs_lint.py $(PYTEST_ARGS)
+
+# The collection's docs site (antsibull-docs sphinx-init + its build), offline: intersphinx off, so no inventory is
+# fetched (tests/docs/offline_site.py); Sphinx with -W, so a warning fails the build. Output: build/docs/build/html. 20-45 s here.
+DOCS := $(BUILD)/docs
+docs: venv collection-link
+	rm -rf $(DOCS) && mkdir -m 700 -p $(DOCS)
+	$(BIN)/antsibull-docs sphinx-init --use-current --dest-dir $(DOCS) --no-add-antsibull-docs-version --fail-on-error \
+		--project hybridops.ecs_anywhere --title "hybridops.ecs_anywhere" --html-short-title hybridops.ecs_anywhere \
+		--copyright "Hybridops Maintainers" hybridops.ecs_anywhere
+	$(BIN)/python tests/docs/offline_site.py $(DOCS)
+	cd $(DOCS) && ./build.sh
+
+# The pages as a browser shows them: Debian's chromium, headless, and fonts for it (installed as testbed-deps installs
+# its packages; without recommends: no desktop services). In `make test`: docs and this take 30-60 s here.
+DOCS_APT_PACKAGES := chromium fonts-liberation fonts-dejavu-core
+
+docs-deps:
+	@missing=$$(for p in $(DOCS_APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+docs-test: docs-deps docs
+	$(BIN)/python -m pytest -p no:cacheprovider tests/docs/test_docs_site.py $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(BUILD) .pytest_cache
