@@ -20,6 +20,16 @@ PYTEST_ARGS :=
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(BIN):$(PATH)
 
+# $(call apt_install,PACKAGES[,APT OPTIONS]): the Debian packages of PACKAGES that are not installed yet, installed.
+define apt_install
+@missing=$$(for p in $(1); do \
+	dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
+if [ -n "$$missing" ]; then \
+	echo "installing: $$missing"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) $$missing; \
+fi
+endef
+
 .PHONY: help venv collection-link fake-aws test testbed-suites sanity lint yamllint ansible-lint units integration changelog-lint build clean
 
 help:
@@ -80,12 +90,7 @@ sanity: venv sanity-deps
 SANITY_APT_PACKAGES := shellcheck
 .PHONY: sanity-deps
 sanity-deps:
-	@missing=$$(for p in $(SANITY_APT_PACKAGES); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-		echo "installing: $$missing"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	fi
+	$(call apt_install,$(SANITY_APT_PACKAGES))
 
 units: venv collection-link
 	$(BIN)/python -m pytest tests/unit tests/fake_aws tests/roles/test_plan.py tests/bench tests/sanity/test_run.py $(PYTEST_ARGS)
@@ -134,12 +139,7 @@ docs: venv collection-link
 DOCS_APT_PACKAGES := chromium fonts-liberation fonts-dejavu-core
 
 docs-deps:
-	@missing=$$(for p in $(DOCS_APT_PACKAGES); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-		echo "installing: $$missing"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	$(call apt_install,$(DOCS_APT_PACKAGES),--no-install-recommends)
 
 docs-test: docs-deps docs
 	$(BIN)/python -m pytest -p no:cacheprovider tests/docs/test_docs_site.py $(PYTEST_ARGS)
@@ -157,12 +157,7 @@ TESTBED_APT_PACKAGES := systemd-container debootstrap dpkg-dev gnupg iptables ip
 .PHONY: testbed-deps testbed-up testbed-down testbed-test roles-test playbook-test slices-test demo
 
 testbed-deps:
-	@missing=$$(for p in $(TESTBED_APT_PACKAGES); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-		echo "installing: $$missing"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	fi
+	$(call apt_install,$(TESTBED_APT_PACKAGES))
 
 testbed-up: testbed-deps venv
 	TESTBED_PYTHON=$(BIN)/python TESTBED_OUT=$(BUILD)/testbed tests/testbed/up.sh $(or $(N),3)
