@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -19,6 +20,9 @@ ENV = dict(
     ANSIBLE_COLLECTIONS_PATH=str(REPO / "build" / "collections"),
     PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
     ANSIBLE_NOCOLOR="1",
+    # antsibull-docs copies each dependency (amazon.aws) with `git ls-files` when git says it is inside a work tree; the
+    # venv's site-packages is inside this repository's (ignored), so the copy would be empty. git stops looking here.
+    GIT_CEILING_DIRECTORIES=sysconfig.get_paths()["purelib"],
 )
 
 
