@@ -46,8 +46,6 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-extends_documentation_fragment:
-  - hybridops.ecs_anywhere.aws_objects.capacity_providers
 capacity_providers:
   description:
     - The capacity providers found, as ECS DescribeCapacityProviders returns them, with tags, in snake_case as every module
@@ -55,6 +53,77 @@ capacity_providers:
   returned: always
   type: list
   elements: dict
+  contains:
+
+    capacity_provider_arn:
+      description: The capacity provider's ARN.
+      type: str
+      sample: arn:aws:ecs:us-east-1:123456789012:capacity-provider/edge-workers
+    name:
+      description: The capacity provider's name.
+      type: str
+      sample: edge-workers
+    status:
+      description: C(ACTIVE), or C(INACTIVE) once deleted (AWS may list deleted ones for a while).
+      type: str
+      sample: ACTIVE
+    type:
+      description: C(EC2_AUTOSCALING), C(FARGATE), C(FARGATE_SPOT) or C(MANAGED_INSTANCES), when AWS gives it.
+      type: str
+      sample: EC2_AUTOSCALING
+    update_status:
+      description: How the last create, update or delete went, such as C(UPDATE_COMPLETE).
+      type: str
+      sample: UPDATE_COMPLETE
+    update_status_reason:
+      description: Why the last update failed, when it did.
+      type: str
+      sample: ""
+    auto_scaling_group_provider:
+      description: The Auto Scaling group and how ECS manages it; absent for V(FARGATE) and V(FARGATE_SPOT).
+      type: dict
+      contains:
+        auto_scaling_group_arn:
+          description: The Auto Scaling group's ARN.
+          type: str
+          sample: >-
+            arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:5b4d1c1e-1f2a-4c3b-9d8e-0a1b2c3d4e5f:autoScalingGroupName/edge-workers
+        managed_scaling:
+          description: ECS managed scaling of the group.
+          type: dict
+          contains:
+            status:
+              description: C(ENABLED) or C(DISABLED).
+              type: str
+              sample: ENABLED
+            target_capacity:
+              description: Target utilisation of the group, in percent.
+              type: int
+              sample: 90
+            minimum_scaling_step_size:
+              description: Fewest instances added or removed at once.
+              type: int
+              sample: 1
+            maximum_scaling_step_size:
+              description: Most instances added or removed at once.
+              type: int
+              sample: 10
+            instance_warmup_period:
+              description: Seconds a new instance takes to count.
+              type: int
+              sample: 300
+        managed_termination_protection:
+          description: C(ENABLED) or C(DISABLED).
+          type: str
+          sample: DISABLED
+        managed_draining:
+          description: C(ENABLED) or C(DISABLED).
+          type: str
+          sample: ENABLED
+    tags:
+      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict, keys as they are).
+      type: dict
+      sample: {"team": "edge"}
 missing:
   description: Names from O(names) that match no capacity provider.
   returned: always

@@ -178,8 +178,6 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-extends_documentation_fragment:
-  - hybridops.ecs_anywhere.aws_objects.cluster
 cluster:
   description:
     - The cluster as ECS DescribeClusters returns it, with settings, configuration, attachments and tags, in snake_case
@@ -188,6 +186,129 @@ cluster:
       as it is now (empty when it would be created).
   returned: always
   type: dict
+  contains:
+
+    cluster_arn:
+      description: The cluster's ARN.
+      type: str
+      sample: arn:aws:ecs:us-east-1:123456789012:cluster/edge
+    cluster_name:
+      description: The cluster's name.
+      type: str
+      sample: edge
+    status:
+      description: C(ACTIVE), C(PROVISIONING), C(DEPROVISIONING), C(FAILED) or C(INACTIVE).
+      type: str
+      sample: ACTIVE
+    registered_container_instances_count:
+      description: Container instances registered to the cluster, EC2 and external together.
+      type: int
+      sample: 3
+    external_container_instances_count:
+      description:
+        - Of those, how many are ECS Anywhere (external) instances.
+        - Present in what M(hybridops.ecs_anywhere.ecs_cluster_info) returns with its C(count_external_instances=true).
+      type: int
+      sample: 3
+    running_tasks_count:
+      description: Tasks in the RUNNING state.
+      type: int
+      sample: 4
+    pending_tasks_count:
+      description: Tasks in the PENDING state.
+      type: int
+      sample: 0
+    active_services_count:
+      description: Services in the ACTIVE state.
+      type: int
+      sample: 1
+    capacity_providers:
+      description: Capacity providers of the cluster.
+      type: list
+      elements: str
+      sample: [FARGATE]
+    default_capacity_provider_strategy:
+      description: The default capacity provider strategy.
+      type: list
+      elements: dict
+      contains:
+        capacity_provider:
+          description: Name of the capacity provider.
+          type: str
+          sample: FARGATE
+        weight:
+          description: Relative share of tasks.
+          type: int
+          sample: 1
+        base:
+          description: Tasks placed on this provider first.
+          type: int
+          sample: 0
+    settings:
+      description: Cluster settings.
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: The setting, C(containerInsights).
+          type: str
+          sample: containerInsights
+        value:
+          description: Its value.
+          type: str
+          sample: enabled
+    configuration:
+      description: The ECS Exec configuration; absent when the cluster has none.
+      type: dict
+      contains:
+        execute_command_configuration:
+          description: How ECS Exec encrypts and logs.
+          type: dict
+          contains:
+            kms_key_id:
+              description: KMS key of the session data.
+              type: str
+              sample: arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9
+            logging:
+              description: C(DEFAULT), C(NONE) or C(OVERRIDE).
+              type: str
+              sample: OVERRIDE
+            log_configuration:
+              description: Where the output goes with C(OVERRIDE).
+              type: dict
+              contains:
+                cloud_watch_log_group_name:
+                  description: CloudWatch Logs group.
+                  type: str
+                  sample: /ecs/edge/exec
+                cloud_watch_encryption_enabled:
+                  description: Whether the log group is encrypted.
+                  type: bool
+                  sample: false
+                s3_bucket_name:
+                  description: S3 bucket.
+                  type: str
+                  sample: edge-exec-logs
+                s3_encryption_enabled:
+                  description: Whether the bucket is encrypted.
+                  type: bool
+                  sample: true
+                s3_key_prefix:
+                  description: Prefix of the S3 objects.
+                  type: str
+                  sample: exec/
+    service_connect_defaults:
+      description: The default Service Connect namespace; absent when there is none.
+      type: dict
+      contains:
+        namespace:
+          description: The namespace's ARN.
+          type: str
+          sample: arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-abcdefgh
+    tags:
+      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict, keys as they are).
+      type: dict
+      sample: {"team": "edge"}
 service_linked_role_created:
   description: Whether the ECS service-linked role was created (in check mode, whether it would be).
   returned: always

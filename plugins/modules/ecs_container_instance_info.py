@@ -67,13 +67,97 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-extends_documentation_fragment:
-  - hybridops.ecs_anywhere.aws_objects.container_instances
 container_instances:
   description: The container instances found.
   returned: always
   type: list
   elements: dict
+  contains:
+
+    arn:
+      description: The container instance ARN.
+      type: str
+      sample: arn:aws:ecs:us-east-1:123456789012:container-instance/edge/4b6d45ea0a1e4c5a9a1b2c3d4e5f6a7b
+    id:
+      description: The container instance id (the last part of the ARN).
+      type: str
+      sample: 4b6d45ea0a1e4c5a9a1b2c3d4e5f6a7b
+    ec2_instance_id:
+      description: The C(mi-) managed instance id of an external instance, or the EC2 instance id.
+      type: str
+      sample: mi-0123456789abcdef0
+    external:
+      description: Whether it is an ECS Anywhere (external) instance.
+      type: bool
+      sample: true
+    host_name:
+      description: The host name its SSM agent reports. Present when host names were looked up; null when SSM does not know it.
+      type: str
+      sample: edge-01.lab.example
+    status:
+      description: C(ACTIVE), C(DRAINING), C(REGISTERING), C(DEREGISTERING) or C(REGISTRATION_FAILED).
+      type: str
+      sample: ACTIVE
+    status_reason:
+      description: Why the instance has its status, when ECS says.
+      type: str
+      sample: Instance deregistration forced by user
+    agent_connected:
+      description: Whether the ECS agent is connected to ECS.
+      type: bool
+      sample: true
+    agent_update_status:
+      description: State of an agent update, if one was asked for.
+      type: str
+      sample: UPDATED
+    running_tasks_count:
+      description: Tasks in the RUNNING state.
+      type: int
+      sample: 2
+    pending_tasks_count:
+      description: Tasks in the PENDING state.
+      type: int
+      sample: 0
+    agent_version:
+      description: ECS agent version.
+      type: str
+      sample: 1.91.0
+    agent_hash:
+      description: ECS agent build.
+      type: str
+      sample: a1b2c3d
+    docker_version:
+      description: Docker version, without the C(DockerVersion:) prefix the agent reports.
+      type: str
+      sample: 25.0.5
+    attributes:
+      description: Every attribute, ECS's own and custom ones, name to value (null for attributes without a value).
+      type: dict
+      sample: {"ecs.capability.external": null, "ecs.os-type": "linux", "site": "lab"}
+    registered_resources:
+      description: What the instance registered with, name to value (C(CPU) units, C(MEMORY) MiB, C(PORTS) list, ...).
+      type: dict
+      sample: {"CPU": 2048, "MEMORY": 3840, "PORTS": ["22", "2375", "2376", "51678", "51679"]}
+    remaining_resources:
+      description: What is left for tasks, in the same form.
+      type: dict
+      sample: {"CPU": 1536, "MEMORY": 3328, "PORTS": ["22", "2375", "2376", "51678", "51679", "8080"]}
+    registered_at:
+      description: When it registered.
+      type: str
+      sample: "2026-01-01T10:00:00+00:00"
+    capacity_provider_name:
+      description: Its capacity provider, if any.
+      type: str
+      sample: edge-workers
+    health_status:
+      description: Overall health ECS reports, when it does.
+      type: str
+      sample: OK
+    tags:
+      description: Tags as a dict.
+      type: dict
+      sample: {}
 missing:
   description: Entries of O(instances) that name no listed container instance.
   returned: always

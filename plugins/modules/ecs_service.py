@@ -221,14 +221,128 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-extends_documentation_fragment:
-  - hybridops.ecs_anywhere.aws_objects.service
 service:
   description:
     - The service as ECS DescribeServices returns it, in snake_case as every module of this collection returns AWS objects,
       tags as a dict; empty after O(state=absent) and in check mode when it would be created.
   returned: always
   type: dict
+  contains:
+
+    service_name:
+      description: The service's name.
+      type: str
+      sample: web
+    service_arn:
+      description: The service's ARN.
+      type: str
+      sample: arn:aws:ecs:us-east-1:123456789012:service/edge/web
+    cluster_arn:
+      description: The cluster's ARN.
+      type: str
+      sample: arn:aws:ecs:us-east-1:123456789012:cluster/edge
+    status:
+      description: C(ACTIVE), C(DRAINING) or C(INACTIVE).
+      type: str
+      sample: ACTIVE
+    launch_type:
+      description: C(EXTERNAL), C(EC2) or C(FARGATE); absent with a capacity provider strategy.
+      type: str
+      sample: EXTERNAL
+    scheduling_strategy:
+      description: C(REPLICA) or C(DAEMON).
+      type: str
+      sample: REPLICA
+    task_definition:
+      description: ARN of the task definition the service runs.
+      type: str
+      sample: arn:aws:ecs:us-east-1:123456789012:task-definition/web:4
+    desired_count:
+      description: Tasks the service keeps running.
+      type: int
+      sample: 2
+    running_count:
+      description: Tasks in the RUNNING state.
+      type: int
+      sample: 2
+    pending_count:
+      description: Tasks in the PENDING state.
+      type: int
+      sample: 0
+    deployment_configuration:
+      description: How deployments replace tasks.
+      type: dict
+      contains:
+        maximum_percent:
+          description: Upper limit of running tasks during a deployment, in percent of the desired count.
+          type: int
+          sample: 200
+        minimum_healthy_percent:
+          description: Lower limit of healthy tasks during a deployment, in percent of the desired count.
+          type: int
+          sample: 100
+        deployment_circuit_breaker:
+          description: Whether a failing deployment stops, and rolls back.
+          type: dict
+          contains:
+            enable:
+              description: Whether a failing deployment stops.
+              type: bool
+              sample: true
+            rollback:
+              description: Whether it then rolls back to the last completed deployment.
+              type: bool
+              sample: true
+    deployments:
+      description: The service's deployments, the newest first.
+      type: list
+      elements: dict
+      contains:
+        id:
+          description: The deployment's id.
+          type: str
+          sample: ecs-svc/1234567890123456789
+        status:
+          description: C(PRIMARY), C(ACTIVE) or C(INACTIVE).
+          type: str
+          sample: PRIMARY
+        task_definition:
+          description: ARN of the task definition it deploys.
+          type: str
+          sample: arn:aws:ecs:us-east-1:123456789012:task-definition/web:4
+        desired_count:
+          description: Tasks it aims for.
+          type: int
+          sample: 2
+        running_count:
+          description: Its tasks in the RUNNING state.
+          type: int
+          sample: 2
+        rollout_state:
+          description: C(IN_PROGRESS), C(COMPLETED) or C(FAILED).
+          type: str
+          sample: COMPLETED
+    events:
+      description: The service's latest events (ECS keeps 100), the newest first.
+      type: list
+      elements: dict
+      contains:
+        id:
+          description: The event's id.
+          type: str
+          sample: 0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9
+        created_at:
+          description: When it happened.
+          type: str
+          sample: "2026-01-01T10:00:00+00:00"
+        message:
+          description: What happened.
+          type: str
+          sample: (service web) has reached a steady state.
+    tags:
+      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict, keys as they are).
+      type: dict
+      sample: {"team": "edge"}
 tags:
   description: The service's tags (in check mode, those it would get).
   returned: always

@@ -131,8 +131,6 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-extends_documentation_fragment:
-  - hybridops.ecs_anywhere.aws_objects.task_definition
 task_definition:
   description:
     - The task definition as ECS returns it, in snake_case as every module of this collection returns AWS objects, its
@@ -141,6 +139,164 @@ task_definition:
       Empty with O(state=absent).
   returned: always
   type: dict
+  contains:
+
+    task_definition_arn:
+      description: The revision's ARN.
+      type: str
+      sample: arn:aws:ecs:eu-west-1:123456789012:task-definition/edge-web:3
+    family:
+      description: The family.
+      type: str
+      sample: edge-web
+    revision:
+      description: The revision number.
+      type: int
+      sample: 3
+    status:
+      description: C(ACTIVE), C(INACTIVE) or C(DELETE_IN_PROGRESS).
+      type: str
+      sample: ACTIVE
+    network_mode:
+      description: The network mode.
+      type: str
+      sample: bridge
+    requires_compatibilities:
+      description: The launch types the definition was checked against.
+      type: list
+      elements: str
+      sample: [EXTERNAL]
+    compatibilities:
+      description: The launch types ECS found it compatible with.
+      type: list
+      elements: str
+      sample: [EXTERNAL, EC2]
+    cpu:
+      description: Task-level CPU units, when set.
+      type: str
+      sample: "256"
+    memory:
+      description: Task-level memory in MiB, when set.
+      type: str
+      sample: "512"
+    task_role_arn:
+      description: The IAM role the containers assume, when set.
+      type: str
+      sample: arn:aws:iam::123456789012:role/edgeWebTask
+    execution_role_arn:
+      description: The IAM role the agent pulls images and writes logs with, when set.
+      type: str
+      sample: arn:aws:iam::123456789012:role/ecsTaskExecutionRole
+    container_definitions:
+      description:
+        - The containers, as ECS returns them, in snake_case like the rest of the object (as community.aws's
+          C(ecs_taskdefinition_info) returns them); maps whose keys are data keep their keys (C(docker_labels),
+          C(log_configuration.options)).
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: The container's name.
+          type: str
+          sample: web
+        image:
+          description: Its image.
+          type: str
+          sample: public.ecr.aws/nginx/nginx:1.27
+        cpu:
+          description: CPU units reserved for it.
+          type: int
+          sample: 0
+        memory:
+          description: Its hard memory limit in MiB.
+          type: int
+          sample: 256
+        essential:
+          description: Whether the task stops when it does.
+          type: bool
+          sample: true
+        port_mappings:
+          description: Its port mappings.
+          type: list
+          elements: dict
+          contains:
+            container_port:
+              description: The port in the container.
+              type: int
+              sample: 80
+            host_port:
+              description: The port on the host.
+              type: int
+              sample: 8080
+            protocol:
+              description: C(tcp) or C(udp).
+              type: str
+              sample: tcp
+        environment:
+          description: Its environment variables, names and values as written.
+          type: list
+          elements: dict
+          contains:
+            name:
+              description: The variable's name.
+              type: str
+              sample: SITE
+            value:
+              description: Its value.
+              type: str
+              sample: edge
+        docker_labels:
+          description: Its Docker labels, keys as written.
+          type: dict
+          sample: {"com.example.Team": "edge"}
+        log_configuration:
+          description: Its log driver; C(options) keeps the driver's keys as written.
+          type: dict
+          contains:
+            log_driver:
+              description: The log driver.
+              type: str
+              sample: awslogs
+            options:
+              description: The driver's options, keys as written.
+              type: dict
+              sample: {"awslogs-group": "/ecs/edge-web", "awslogs-region": "eu-west-1"}
+    volumes:
+      description: The task's volumes.
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: The volume's name.
+          type: str
+          sample: data
+        host:
+          description: A bind mount from the host, when it is one.
+          type: dict
+          contains:
+            source_path:
+              description: The path on the host.
+              type: str
+              sample: /srv/edge
+    placement_constraints:
+      description: Where its tasks may be placed.
+      type: list
+      elements: dict
+      contains:
+        type:
+          description: C(memberOf).
+          type: str
+          sample: memberOf
+        expression:
+          description: A cluster query language expression.
+          type: str
+          sample: attribute:site == lab
+    tags:
+      description:
+        - The revision's tags, as a dict, in what M(hybridops.ecs_anywhere.ecs_task_definition_info) returns;
+          M(hybridops.ecs_anywhere.ecs_task_definition) returns them beside the object, in its C(tags).
+      type: dict
+      sample: {team: edge}
 arn:
   description: ARN of the latest revision (see RV(task_definition) for check mode).
   returned: when state is present and the family has or gets a revision

@@ -128,8 +128,6 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-extends_documentation_fragment:
-  - hybridops.ecs_anywhere.aws_objects.activation
 activation:
   description:
     - The activation kept or created, as DescribeActivations returns it, in snake_case as every module of this collection
@@ -137,6 +135,60 @@ activation:
     - Empty in check mode when one would be created, and with O(state=absent).
   returned: always
   type: dict
+  contains:
+
+    activation_id:
+      description: The activation's ID.
+      type: str
+      sample: 2a2dbd2a-36a2-4d1a-a9c1-4a0c1d2e3f4a
+    name:
+      description: The activation's name (its C(hybridops:activation-name) tag); null when it has none.
+      type: str
+      sample: edge-onboarding
+    description:
+      description: Its description.
+      type: str
+      sample: Hosts of the edge site
+    default_instance_name:
+      description: The name registered instances get.
+      type: str
+      sample: edge
+    iam_role:
+      description: The IAM role registered instances get.
+      type: str
+      sample: ecsAnywhereRole
+    registration_limit:
+      description: How many hosts may register.
+      type: int
+      sample: 3
+    registrations_count:
+      description: How many have.
+      type: int
+      sample: 1
+    registrations_left:
+      description: How many more may.
+      type: int
+      sample: 2
+    created_date:
+      description: When it was created (ISO 8601).
+      type: str
+      sample: "2030-01-29T12:00:00+00:00"
+    expiration_date:
+      description: When it expires (ISO 8601).
+      type: str
+      sample: "2030-01-31T12:00:00+00:00"
+    expired:
+      description: Whether it has.
+      type: bool
+      sample: false
+    usable:
+      description: Not expired, registrations left (and, for M(hybridops.ecs_anywhere.ssm_activation), the IAM role asked for).
+      type: bool
+      sample: true
+    tags:
+      description: Tags as a dict (AWS lists them; every module of this collection returns them as a dict, keys as they are).
+      type: dict
+      sample: {"hybridops:activation-name": "edge-onboarding"}
 activation_id:
   description: The ID of the activation kept or created; null in check mode when one would be created, and with O(state=absent).
   returned: always

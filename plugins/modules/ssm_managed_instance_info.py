@@ -81,8 +81,6 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-extends_documentation_fragment:
-  - hybridops.ecs_anywhere.aws_objects.instances
 instances:
   description:
     - The instances found, as DescribeInstanceInformation returns them, in snake_case as every module of this collection
@@ -90,6 +88,59 @@ instances:
   returned: always
   type: list
   elements: dict
+  contains:
+
+    instance_id:
+      description: The instance id.
+      type: str
+      sample: mi-0123456789abcdef0
+    ping_status:
+      description: V(Online), V(ConnectionLost) or V(Inactive).
+      type: str
+      sample: Online
+    last_ping_date_time:
+      description: When the agent last reported.
+      type: str
+      sample: "2026-01-01T10:00:00+00:00"
+    computer_name:
+      description: The host name the agent reports.
+      type: str
+      sample: edge-01.lab.example
+    name:
+      description: The instance's SSM name (from the activation's default instance name).
+      type: str
+      sample: edge
+    ip_address:
+      description: The address the agent reports.
+      type: str
+      sample: 10.0.0.11
+    resource_type:
+      description: V(ManagedInstance) for hybrid instances.
+      type: str
+      sample: ManagedInstance
+    activation_id:
+      description: The activation that registered it.
+      type: str
+      sample: 3b2c64e5-8e4b-4e25-9c5e-1c6a3e0f2a11
+    iam_role:
+      description: The IAM role the instance works with.
+      type: str
+      sample: ecsAnywhereRole
+    agent_version:
+      description: SSM agent version.
+      type: str
+      sample: 3.3.1142.0
+    platform_name:
+      description: Operating system.
+      type: str
+      sample: Debian GNU/Linux
+    tags:
+      description:
+        - The instance's tags as a dict (keys as they are), when they are read, with C(include_tags=true) in
+          M(hybridops.ecs_anywhere.ssm_managed_instance_info), with C(tags) in M(hybridops.ecs_anywhere.ssm_managed_instance)
+          (the tags after the change).
+      type: dict
+      sample: {"site": "lab"}
 missing:
   description: Entries of O(instance_ids) and O(names) that match no instance found.
   returned: always

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ansible.utils.plugin_docs import add_fragments
 
-from ansible_collections.hybridops.ecs_anywhere.plugins.doc_fragments import aws_objects
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import KEEP_KEYS
 from ansible_collections.hybridops.ecs_anywhere.plugins.module_utils.results import snake_case_key
 
@@ -17,26 +15,12 @@ MODULES = sorted((Path(__file__).resolve().parents[4] / "plugins" / "modules").g
 DATA_KEYED = {snake_case_key(key) for key in KEEP_KEYS}
 
 
-class Fragments:
-    """The fragments a RETURN may extend, found as ansible's fragment loader finds them: this collection's aws_objects."""
-
-    FRAGMENTS = {"hybridops.ecs_anywhere.aws_objects": aws_objects.ModuleDocFragment}
-
-    @classmethod
-    def get(cls, name):
-        fragment = cls.FRAGMENTS.get(name)
-        if fragment is not None:
-            fragment.ansible_name = name
-        return fragment
-
-
 def documentation(path):
-    """A module's RETURN with its fragments, as ansible-doc shows it, read without importing the module."""
+    """A module's RETURN, read without importing the module. (No RETURN doc fragments: ansible-doc before 2.20 cannot
+    read them, which make matrix showed.)"""
     for node in ast.parse(path.read_text()).body:
         if isinstance(node, ast.Assign) and any(getattr(target, "id", None) == "RETURN" for target in node.targets):
-            returned = yaml.safe_load(node.value.value)
-            add_fragments(returned, str(path), fragment_loader=Fragments, is_module=True, section="RETURN")
-            return returned
+            return yaml.safe_load(node.value.value)
     return None
 
 
