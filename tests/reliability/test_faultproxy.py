@@ -91,6 +91,15 @@ def botocore_defaults(monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
 
 
+def list_clusters(client):
+    """"ok", or the code of the error the call ended with."""
+    try:
+        client.list_clusters()
+        return "ok"
+    except botocore.exceptions.ClientError as error:
+        return error.response["Error"]["Code"]
+
+
 def stats(url):
     with urllib.request.urlopen(url + "/_faultproxy/stats", timeout=10) as answer:
         return json.load(answer)["stats"]
@@ -126,11 +135,7 @@ def test_the_default_client_rides_out_mixed_faults_as_the_seed_says(proxy, botoc
     draws, drawn = random.Random(3), faultproxy.parse_rates(rates)
     seen, expected = [], []
     for _call in range(8):
-        try:
-            client.list_clusters()
-            seen.append("ok")
-        except botocore.exceptions.ClientError as error:
-            seen.append(error.response["Error"]["Code"])
+        seen.append(list_clusters(client))
         kinds = []
         while len(kinds) < attempts and (not kinds or kinds[-1] is not None):
             kinds.append(faultproxy.pick(draws.random(), drawn))
@@ -159,13 +164,7 @@ def test_slow_answers_late_and_the_seed_replays(proxy, fake_aws):  # pylint: dis
 
     def draws(seed):
         url = proxy("throttle=0.5", seed=seed)
-        client, seen = aws(url, "ecs"), []
-        for _attempt in range(20):
-            try:
-                client.list_clusters()
-                seen.append("ok")
-            except botocore.exceptions.ClientError as error:
-                seen.append(error.response["Error"]["Code"])
-        return seen
+        client = aws(url, "ecs")
+        return [list_clusters(client) for _attempt in range(20)]
 
     assert draws(11) == draws(11) != draws(12)
