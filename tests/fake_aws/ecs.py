@@ -40,7 +40,7 @@ from moto.moto_api._internal import mock_random
 from moto.servicediscovery.models import servicediscovery_backends
 from moto.sts.models import sts_backends
 
-from . import anywhere, clock, scheduler, ssm
+from . import anywhere, clock, scheduler, ssm, transitions
 from .capacity import CapacityProviderResponses, CapacityProvidersBackend
 from .idempotency import IdempotentResponses
 from .placement import EXTERNAL_ATTRIBUTE
@@ -476,6 +476,7 @@ def install():
     ecs_models.ContainerInstance.agent_connected = property(_agent_connected, _set_agent_connected)
     ecs_models.ContainerInstance.tags = ()  # moto's EC2 instances have none until tagged
     ecs_models.Task.advance = _hold_status
+    transitions.install()
     for name in dir(AnywhereEcsResponse):
         if not name.startswith("__"):
             MOTO_RESPONSE.setdefault(name, getattr(EC2ContainerServiceResponse, name, None))

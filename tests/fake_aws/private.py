@@ -5,11 +5,13 @@
   ``DELETE /_fake_aws/calls``.  Tests count calls with it (an idempotent module must not
   write; describe calls should not multiply).  ``?access_key=KEY``: only the calls signed
   with that access key id (the controller's, apart from the agents' instance credentials).
-* ``POST /_fake_aws/reset``: forget every resource and every call, put the clock back.
+* ``POST /_fake_aws/reset``: forget every resource, every call and every task transition, put the clock back.
 * ``POST /_fake_aws/races``: ``{"actions": ["CreateService", ...]}``; the next call of each action
   is served twice: first on behalf of another creator (an AWX slice running the same playbook;
   its answer is dropped, its call logged with the access key ``concurrent-creator``), then
   the caller's own, which meets what the other made as AWS would answer it.
+* ``GET /_fake_aws/task_transitions``: every change of an ECS task's lastStatus, oldest first (transitions.py);
+  ``DELETE`` empties it.
 * ``GET|POST /_fake_aws/clock``: ``{"offset": seconds}``; POST ``{"advance": seconds}`` moves
   the clock of expiry and heartbeats forward (see clock.py).
 """
@@ -22,7 +24,7 @@ from urllib.parse import parse_qs
 
 import botocore.session
 
-from . import clock
+from . import clock, transitions
 
 PRIVATE_PREFIX = "/_fake_aws/"
 # Paths that are not AWS API calls: moto's own API and browsers' icon requests.
@@ -66,6 +68,8 @@ class PrivateApi:
             ("/_fake_aws/races", "POST"): lambda environ: (200, {"armed": self.arm_races(_json_body(environ).get("actions", []))}),
             ("/_fake_aws/calls", "GET"): lambda environ: (200, self.call_log.snapshot(_query(environ, "access_key"))),
             ("/_fake_aws/calls", "DELETE"): lambda environ: (204, self.call_log.clear()),
+            ("/_fake_aws/task_transitions", "GET"): lambda environ: (200, transitions.LOG.snapshot()),
+            ("/_fake_aws/task_transitions", "DELETE"): lambda environ: (204, transitions.LOG.clear()),
             ("/_fake_aws/reset", "POST"): lambda environ: (204, self.reset()),
             ("/_fake_aws/clock", "GET"): lambda environ: (200, {"offset": clock.offset()}),
             ("/_fake_aws/clock", "POST"): lambda environ: (200, {"offset": clock.advance(_json_body(environ).get("advance", 0))}),
@@ -129,6 +133,7 @@ class PrivateApi:
     def reset(self):
         forget_everything()
         self.call_log.clear()
+        transitions.LOG.clear()
         with self._races_lock:
             self._races.clear()
         clock.reset()

@@ -329,17 +329,20 @@ class SchedulerBackend(ecs_models.EC2ContainerServiceBackend):
         return started
 
     def _retire(self, keep, leaving, desired, floor, changes):
-        """Stop tasks beyond the desired count, then old or drained ones while enough stay healthy."""
+        """Stop tasks beyond the desired count and tasks not yet RUNNING on a draining instance, then old or drained
+        ones while enough stay healthy (ECS Developer Guide, "Draining Amazon ECS container instances")."""
         surplus = keep[desired:]
+        drained = [task for task in leaving if self._on_instance_with_status(task, "DRAINING")]
+        pending = [task for task in drained if task.last_status != "RUNNING"]  # "stopped immediately"
         # Only RUNNING tasks count as healthy: old ones leave once their replacements run.
         running = [task for task in keep[:desired] if task.last_status == "RUNNING"]
         healthy = len(running) + len([task for task in leaving if task.last_status == "RUNNING"])
-        budget = len(leaving) if len(running) >= desired else max(0, healthy - floor)
-        leaving = sorted(leaving, key=lambda task: not self._on_instance_with_status(task, "DRAINING"))  # drained instances first
-        for task in surplus + leaving[:budget]:
+        leaving = [task for task in drained if task not in pending] + [task for task in leaving if task not in drained]  # drained first
+        budget = min(len(leaving), len(leaving) if len(running) >= desired else max(0, healthy - floor))
+        for task in surplus + pending + leaving[:budget]:
             reason = DRAINED if self._on_instance_with_status(task, "DRAINING") else SCALING.format(deployment=task.started_by)
             changes["stopped"].append(self.stop(task, reason, "ServiceSchedulerInitiated"))
-        return len(surplus) + min(budget, len(leaving))
+        return len(surplus) + len(pending) + budget
 
     def _reconcile_daemon(self, cluster, service, definition, changes):
         """One PRIMARY task on each eligible instance; old ones stopped first (DAEMON's maximumPercent is 100)."""

@@ -14,8 +14,7 @@ import sys
 import yaml
 from e2e import OUT, REPO, calls, client, controller_actions, controller_calls, playbook, policy_allows, recap
 from e2e import bed  # pylint: disable=unused-import  # the fixture
-from fake_aws import call_log
-from testbed.service_watch import running_counts
+from fake_aws import call_log, transition_log
 
 # Actions the policy allows though the runs here do not call them: AWS checks iam:PassRole when an activation hands the
 # instances' role to SSM, the tag permissions when ecs_anywhere_tags tags resources at creation (the demo sets none), and
@@ -79,13 +78,20 @@ def test_a_fourth_host_gets_an_activation_of_its_own(bed, tmp_path):  # pylint: 
 
 
 def test_upgrade_agents_keeps_the_service_running(bed, tmp_path):  # pylint: disable=redefined-outer-name
-    """Follows the onboarding test (ecs-init 1.90.0-1 everywhere): a rolling upgrade to the latest."""
+    """Follows the onboarding test (ecs-init 1.90.0-1 everywhere): a rolling upgrade to the latest, during which "the services
+    keep their tasks" (README): with the service's deployment configuration (minimum healthy 100 %, the default the playbooks
+    keep) its RUNNING tasks never fall below the desired count, after any of the endpoint's task transitions."""
     ecs = client(bed, "ecs")
-    desired = ecs.describe_services(cluster="demo", services=["web"])["services"][0]["desiredCount"]
-    with running_counts(client(bed, "ecs"), "demo", "web") as seen:
+    [service] = ecs.describe_services(cluster="demo", services=["web"])["services"]
+    desired = service["desiredCount"]
+    assert service["deploymentConfiguration"]["minimumHealthyPercent"] == 100 and service["runningCount"] == desired, service
+    with transition_log.watch(bed["testbed_aws_endpoint_url"], "demo", "web") as watched:
         result = playbook("upgrade_agents", bed, tmp_path, "-e", f"ecs_agent_version={bed['testbed_ecs_latest_version']}")
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    assert len(seen) > 10 and min(seen) >= desired - 1, seen
+    replay = watched.replay
+    # Every host is drained in turn and two of them run a web task: the tasks did move (at least two replacements ran).
+    assert [entry["to"] for entry in replay.transitions].count("RUNNING") >= 2, replay.report()
+    assert replay.minimum() >= desired, replay.report()
     for host in bed["testbed_hosts"]:
         version = subprocess.run(["ssh", "-F", str(OUT / "ssh_config"), host["name"], "dpkg-query -W -f='${Version}' amazon-ecs-init"],
                                  capture_output=True, text=True, check=True).stdout

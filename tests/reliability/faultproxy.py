@@ -15,11 +15,16 @@ The endpoint's private paths (/_fake_aws/, /moto-api/) always pass untouched. So
 
     python tests/reliability/faultproxy.py --upstream http://10.213.16.1:4586 --port 0 --seed 42 --rates throttle=0.06,500=0.03
 
-The proxy prints "faultproxy listening on http://127.0.0.1:PORT seed=SEED" once ready; GET /_faultproxy/stats answers what it did,
-GET /_faultproxy/activation-codes the codes of the activations created through it (the secrets audit's needles).
+The proxy prints "faultproxy listening on http://127.0.0.1:PORT seed=SEED" once ready, then one line on stderr for each fault it
+injects ("fault 12 ecs:ListClusters throttle drawn"); GET /_faultproxy/stats answers the counts (``draws``: the requests that met
+the seeded draw, ``forced``: the lost first writes, which did not), GET /_faultproxy/faults the log of every fault injected
+(``cause`` "drawn" or "forced"), GET /_faultproxy/activation-codes the codes of the activations created through it (the
+secrets audit's needles). ``replay(seed, rates, draws)`` tells which faults that many draws of a seed make: a run's random
+faults can be checked kind by kind against it.
 """
 
 import argparse
+import collections
 import http.client
 import json
 import random
@@ -57,6 +62,23 @@ def parse_rates(text):
     return rates
 
 
+def pick(roll, rates):
+    """The fault a draw in [0, 1) makes with these rates, or None."""
+    edge = 0.0
+    for kind in KINDS:
+        edge += rates[kind]
+        if roll < edge:
+            return kind
+    return None
+
+
+def replay(seed, rates, draws):
+    """{kind: count} of the faults the first ``draws`` draws of ``seed`` make (what a proxy started so injected at random)."""
+    generator = random.Random(seed)
+    made = collections.Counter(pick(generator.random(), rates) for _draw in range(draws))
+    return {kind: made[kind] for kind in KINDS}
+
+
 class Faults:
     """The seeded draw, one per AWS request in arrival order, and what was done."""
 
@@ -64,8 +86,9 @@ class Faults:
         self.seed, self.rates, self.lose_first_writes, self.written = seed, rates, lose_first_writes, set()
         self.random = random.Random(seed)
         self.lock = threading.Lock()
-        self.stats = {"requests": 0, **dict.fromkeys(KINDS, 0)}
+        self.stats = {"requests": 0, "draws": 0, "forced": 0, **dict.fromkeys(KINDS, 0)}
         self.by_action = {}
+        self.log = []  # every fault injected: {"request", "action", "kind", "cause": "drawn" | "forced"}
         self.activation_codes = []
 
     def draw(self, action):
@@ -73,17 +96,19 @@ class Faults:
             self.stats["requests"] += 1
             if self.lose_first_writes and action.split(":")[1].startswith(WRITES) and action not in self.written:
                 self.written.add(action)
-                self.stats["lost"] += 1
-                self.by_action.setdefault(action, dict.fromkeys(KINDS, 0))["lost"] += 1
-                return "lost"
-            roll, edge = self.random.random(), 0.0
-            for kind in KINDS:
-                edge += self.rates[kind]
-                if roll < edge:
-                    self.stats[kind] += 1
-                    self.by_action.setdefault(action, dict.fromkeys(KINDS, 0))[kind] += 1
-                    return kind
-            return None
+                self.stats["forced"] += 1
+                return self._note(action, "lost", "forced")
+            self.stats["draws"] += 1
+            kind = pick(self.random.random(), self.rates)
+            return self._note(action, kind, "drawn") if kind else None
+
+    def _note(self, action, kind, cause):
+        self.stats[kind] += 1
+        self.by_action.setdefault(action, dict.fromkeys(KINDS, 0))[kind] += 1
+        entry = {"request": self.stats["requests"], "action": action, "kind": kind, "cause": cause}
+        self.log.append(entry)
+        print(f"fault {entry['request']} {action} {kind} {cause}", file=sys.stderr, flush=True)
+        return kind
 
 
 def service_and_action(headers, body):
@@ -164,6 +189,11 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/_faultproxy/stats"):
             with faults.lock:
                 data = json.dumps({"seed": faults.seed, "rates": faults.rates, "stats": faults.stats, "by_action": faults.by_action}).encode()
+            self._send(200, [("Content-Type", "application/json")], data)
+            return
+        if self.path.startswith("/_faultproxy/faults"):
+            with faults.lock:
+                data = json.dumps(faults.log).encode()
             self._send(200, [("Content-Type", "application/json")], data)
             return
         if self.path.startswith("/_faultproxy/activation-codes"):

@@ -153,6 +153,10 @@ class FaultProxy:
     def stats(self):
         return self.get("/_faultproxy/stats")
 
+    def faults(self):
+        """The proxy's own log of the faults it injected: {"request", "action", "kind", "cause": "drawn" | "forced"}."""
+        return self.get("/_faultproxy/faults")
+
     def activation_codes(self):
         return self.get("/_faultproxy/activation-codes")
 
